@@ -1,0 +1,130 @@
+// The storage interface. Two implementations behind Store::Open: SQLite (a file path;
+// the default, WAL mode) and PostgreSQL (a postgresql:// URL, libpq). Both apply the
+// versioned migrations in store/migrations on open.
+//
+// Documents are stored generically: one row per business document (an order, a list,
+// ...) keyed by (kind, scope, key), e.g. ("orders", ebpCode, orderNo), with the
+// document's non-personal fields as JSON and its personal fields sealed (encrypted) in a
+// separate column; every status change is a history row. The raw message log keeps each
+// accepted message sealed. Receipts form a per-recipient feed ordered by cursor.
+//
+// Thread safety: a Store may be used from many threads. At most one WriteTxn is open at a
+// time per Store (BeginWrite blocks until the previous one ends); reads do not wait for
+// writes.
+#ifndef SHUMAO_STORE_STORE_H_
+#define SHUMAO_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "registry/registry_types.h"
+
+namespace shumao::store {
+
+struct StoreConfig {
+  // A SQLite file path ("zone.db", ":memory:" is not supported) or a
+  // "postgresql://user@host:port/db" URL.
+  std::string url;
+};
+
+struct DocumentRow {
+  int64_t id = 0;            // assigned by the store
+  std::string kind;          // "orders", "payments", "waybills", "inventories", ...
+  std::string scope;         // uniqueness scope, e.g. ebpCode for orders
+  std::string key;           // business key, e.g. orderNo
+  std::string alt_key;       // second lookup key (invtNo for lists), may be empty
+  std::string message_type;  // "CEB311"
+  std::string status;        // current status code, "2", "120", ...
+  std::string return_info;   // text of the last status
+  std::string guid;          // entity guid of the current version
+  std::string sender;        // enterprise code that sent the current version
+  std::string parties;       // party codes, comma separated with leading and trailing comma
+  std::string body_json;     // the entity without personal data, JSON
+  std::string pii_sealed;    // sealed JSON object of the personal fields (may be empty)
+  std::string buyer_hash;    // keyed hash of buyerIdType+buyerIdNumber (may be empty)
+  int64_t updated_ms = 0;
+  bool deleted = false;      // appType 3 took it back
+};
+
+struct HistoryRow {
+  std::string status;
+  int64_t time_ms = 0;
+  std::string info;
+};
+
+struct MessageRow {
+  std::string guid;         // root guid of the message
+  std::string type;         // "CEB311"
+  std::string sender;       // enterprise code or user name
+  std::string format;       // "xml" or "json"
+  int64_t received_ms = 0;
+  std::string body_sealed;  // sealed raw bytes
+};
+
+struct ReceiptRow {
+  int64_t cursor = 0;         // assigned by the store, increasing
+  std::string recipient;      // enterprise code the receipt is for
+  std::string type;           // "CEB312"
+  std::string return_status;  // "2", "120", "-301010"
+  std::string return_info;
+  std::string keys_json;      // {"orderNo":..,"ebpCode":..}
+  std::string xml;            // the receipt message as XML
+  int64_t time_ms = 0;
+};
+
+// One write transaction. Destroying it without Commit rolls it back.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  virtual StatusOr<bool> MessageExists(const std::string& guid) = 0;
+  virtual StatusOr<std::optional<DocumentRow>> FindDocument(const std::string& kind,
+                                                            const std::string& scope,
+                                                            const std::string& key) = 0;
+  // Inserts or replaces the row with the same (kind, scope, key); sets row.id.
+  virtual Status PutDocument(DocumentRow& row) = 0;
+  virtual Status AddHistory(int64_t document_id, const HistoryRow& row) = 0;
+  virtual Status AddMessage(const MessageRow& row) = 0;
+  virtual Status AddReceipt(ReceiptRow& row) = 0;  // sets row.cursor
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  static StatusOr<std::unique_ptr<Store>> Open(const StoreConfig& config);
+
+  virtual std::string Engine() const = 0;  // "sqlite" or "postgresql"
+  virtual StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+
+  // Registry.
+  virtual Status PutEnterprise(const registry::Enterprise& e) = 0;  // insert or replace
+  virtual StatusOr<std::optional<registry::Enterprise>> FindEnterprise(const std::string& code) = 0;
+  virtual StatusOr<std::vector<registry::Enterprise>> ListEnterprises() = 0;
+  virtual Status PutUser(const registry::User& u) = 0;
+  virtual Status PutToken(const std::string& token_hash, const registry::Principal& p) = 0;
+  virtual StatusOr<std::optional<registry::Principal>> FindToken(const std::string& token_hash) = 0;
+
+  // Reads.
+  // Documents of a kind whose key or alt_key equals `key`, in any scope.
+  virtual StatusOr<std::vector<DocumentRow>> FindDocuments(const std::string& kind,
+                                                           const std::string& key) = 0;
+  virtual StatusOr<std::vector<HistoryRow>> History(int64_t document_id) = 0;
+  // Receipts for `recipient` with cursor > after, at most `limit`, in cursor order.
+  virtual StatusOr<std::vector<ReceiptRow>> Receipts(const std::string& recipient, int64_t after,
+                                                     int limit) = 0;
+  // Counts for tests and /metrics.
+  virtual StatusOr<int64_t> CountMessages() = 0;
+  virtual StatusOr<int64_t> CountDocuments() = 0;
+  virtual StatusOr<int64_t> CountReceipts() = 0;
+  // All sealed message bodies in arrival order (replay, tests), at most `limit` after
+  // row number `after`.
+  virtual StatusOr<std::vector<MessageRow>> Messages(int64_t after, int limit) = 0;
+};
+
+}  // namespace shumao::store
+
+#endif  // SHUMAO_STORE_STORE_H_
