@@ -41,6 +41,8 @@ std::string Sha256Hex(std::string_view data);
 std::string RandomBytes(size_t n);
 std::string HexEncode(std::string_view bytes);
 std::string RandomToken();  // 32 random bytes, hex: a bearer token
+// A random UUID (version 4) in upper case, 36 characters: a CEB guid.
+std::string NewGuid();
 
 }  // namespace shumao
 

@@ -16,6 +16,10 @@ size_t Utf8Length(std::string_view s);
 void AppendXmlEscaped(std::string& out, std::string_view s);
 void AppendJsonEscaped(std::string& out, std::string_view s);  // without the quotes
 
+// Standard base64 (RFC 4648) decoding; whitespace is skipped. False on bad input.
+bool Base64Decode(std::string_view in, std::string& out);
+std::string Base64Encode(std::string_view in);
+
 // Whether every character is an ASCII digit (and s is not empty).
 bool IsDigits(std::string_view s);
 
