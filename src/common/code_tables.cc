@@ -93,6 +93,8 @@ bool CodeTables::Contains(CodeTable table, std::string_view code) const {
   const auto& m = tables_[static_cast<int>(table)];
   if (m.count(std::string(code))) return true;
   if (table == CodeTable::kCustomsDistrict && code.size() == 4) {
+    // An office number is two digits: "80ZZ" is not an office of 8000.
+    if (code[2] < '0' || code[2] > '9' || code[3] < '0' || code[3] > '9') return false;
     return m.count(std::string(code.substr(0, 2)) + "00") > 0;
   }
   return false;
