@@ -5,9 +5,9 @@
 //
 // The tables are known to be partial (2019 snapshots). Two lenient rules are therefore
 // applied, both documented in docs/decisions/0005-code-tables.md:
-//   - a customs district code is known when it is listed, or when its directly
-//     subordinate customs (first two characters + "00") is listed: offices opened after
-//     2019 are accepted under their customs;
+//   - a customs district code is known when it is listed, or when it is four characters
+//     ending in two digits and its directly subordinate customs (first two characters +
+//     "00") is listed: offices opened after 2019 are accepted under their customs;
 //   - an HS code is known when it is listed, or (unless strict) when it has ten digits in a
 //     listed chapter.
 //

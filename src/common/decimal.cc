@@ -24,10 +24,11 @@ __int128 DivRound(__int128 num, __int128 den) {
 }  // namespace
 
 StatusOr<Decimal> Decimal::Parse(std::string_view text, int total_digits, int fraction_digits) {
-  // The value holds 5 decimals: a sixth would be silently mis-scaled, so it is refused. And
-  // 33 integer digits plus 5 decimals is the most the 128-bit count holds without overflow.
+  // The value holds 5 decimals: a sixth would be silently mis-scaled, so it is refused.
+  // And 33 digits (at most 33 integer digits, times 1e5) is the most the 128-bit count
+  // holds without overflow.
   fraction_digits = std::clamp(fraction_digits, 0, kScale);
-  total_digits = std::clamp(total_digits, 0, 33 + kScale);
+  total_digits = std::clamp(total_digits, 0, 33);
   if (text.empty()) return InvalidArgument("empty number");
   size_t i = 0;
   bool neg = false;

@@ -84,11 +84,19 @@ TEST(DecimalParse, CustomFacets) {
 }
 
 TEST(DecimalParse, HugeTotalDigitsDoesNotOverflow) {
-  // A caller may relax totalDigits; values that do not fit 128 bits must still be refused.
-  std::string big(60, '9');
-  StatusOr<Decimal> d = Decimal::Parse(big, 100);
-  EXPECT_FALSE(d.ok());
-  EXPECT_TRUE(Decimal::Parse(std::string(30, '9'), 100).ok());
+  // A caller may relax totalDigits; a number is then either refused or parsed exactly,
+  // never wrapped around in the 128-bit count.
+  for (size_t n : {20, 30, 33, 34, 38, 39, 60}) {
+    std::string nines(n, '9');
+    for (const std::string& text : {nines, nines + ".99999", "-" + nines}) {
+      StatusOr<Decimal> d = Decimal::Parse(text, 100);
+      if (d.ok()) {
+        EXPECT_EQ(d->ToShortString(), text);
+      }
+    }
+  }
+  EXPECT_TRUE(Decimal::Parse(std::string(28, '9') + ".99999", 100).ok());
+  EXPECT_FALSE(Decimal::Parse(std::string(60, '9'), 100).ok());
 }
 
 TEST(DecimalFormat, ToString) {

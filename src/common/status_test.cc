@@ -43,19 +43,19 @@ TEST(Status, CodeNames) {
   EXPECT_EQ(CodeName(Code::kInternal), "Internal");
 }
 
-TEST(StatusOr, ValueOrStatus) {
-  StatusOr<int> v = 42;
-  ASSERT_TRUE(v.ok());
-  EXPECT_EQ(*v, 42);
-  EXPECT_TRUE(v.status().ok());
+TEST(StatusOr, HoldsAValue) {
+  StatusOr<std::string> s = std::string("abc");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(*s, "abc");
+  EXPECT_EQ(s->size(), 3u);
+  EXPECT_TRUE(s.status().ok());
+}
 
-  StatusOr<int> e = NotFound("gone");
+TEST(StatusOr, HoldsAnError) {
+  StatusOr<std::string> e = NotFound("gone");
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), Code::kNotFound);
   EXPECT_EQ(e.status().message(), "gone");
-
-  StatusOr<std::string> s = std::string("abc");
-  EXPECT_EQ(s->size(), 3u);
 }
 
 TEST(StatusOr, MoveOnlyValue) {
