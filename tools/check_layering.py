@@ -133,6 +133,7 @@ class Modules:
         self.test_deps = {m: set() for m in self.names}  # TEST_DEPS, as targets
         self.declared = set()  # modules with at least one shumao_module call
         self.warnings = []
+        linked = []  # (CMakeLists.txt, module, shumao_ targets named by target_link_libraries)
         for m in self.names:
             for cmake in self._cmake_files(m):
                 with open(cmake, encoding='utf-8', errors='replace') as f:
@@ -147,12 +148,13 @@ class Modules:
                     self.test_deps[m].update(t for t in args.get('TEST_DEPS', [])
                                              if t.startswith('shumao_'))
                 for tokens in command_calls(text, 'target_link_libraries'):
-                    linked = [t for t in tokens[1:] if t.startswith('shumao_')]
-                    if linked:
-                        self.warnings.append(
-                            f'{self.rel(cmake)}: target_link_libraries names {", ".join(linked)}; '
-                            'declare module dependencies in shumao_module(DEPS ...) so that '
-                            'this check sees them')
+                    linked.append((cmake, m, [t for t in tokens[1:] if t.startswith('shumao_')]))
+        for cmake, m, targets in linked:
+            others = [t for t in targets if self._module_of_target(t) != m]
+            if others:
+                self.warnings.append(
+                    f'{self.rel(cmake)}: target_link_libraries names {", ".join(others)}; '
+                    'this check reads only shumao_module(DEPS ...), so declare them there')
         self.graph = {m: self._modules_of(self.deps[m], m) for m in self.names}
         self.test_graph = {m: self._modules_of(self.test_deps[m], m) for m in self.names}
 
