@@ -41,6 +41,8 @@ StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits 
 // XML with the "ceb:" prefix, as the official samples write it.
 std::string EncodeXml(const Message& message);
 std::string EncodeJson(const Message& message);
+// JSON object of one element group (an entity or a head), arrays for repeated elements.
+std::string EncodeNodeJson(const Node& group);
 
 // A best-effort look at a body that failed to decode: the root element's local name
 // (e.g. "CEB311Message", or "" if none can be found). Used to fill CEB900.

@@ -194,6 +194,12 @@ StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits)
   return m;
 }
 
+std::string EncodeNodeJson(const Node& group) {
+  std::string out;
+  WriteJsonGroup(out, group);
+  return out;
+}
+
 std::string EncodeJson(const Message& m) {
   std::string out;
   out.reserve(1024);

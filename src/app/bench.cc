@@ -1,0 +1,106 @@
+#include "app/bench.h"
+
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <chrono>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "app/context.h"
+#include "floor.h"
+#include "gen/generator.h"
+
+namespace shumao::app {
+
+StatusOr<std::string> RunBench(const BenchOptions& o) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("shumao-bench-" + RandomToken().substr(0, 8));
+  fs::create_directories(dir);
+  gen::GenOptions g;
+  g.seed = 7;
+  g.import_parcels = std::max<int64_t>(1, o.parcels / 4);
+  g.out_dir = (dir / "traffic").string();
+  std::fprintf(stderr, "bench: generating traffic ...\n");
+  ASSIGN_OR_RETURN(gen::GenSummary summary, gen::Generate(g));
+  std::vector<std::string> bodies;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(g.out_dir)) {
+    if (e.path().extension() == ".xml") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    bodies.push_back(ss.str());
+  }
+  ContextOptions co;
+  co.db = o.db.empty() ? (dir / "bench.db").string() : o.db;
+  co.key_file = (dir / "bench.key").string();
+  ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
+  ASSIGN_OR_RETURN(std::string op, ctx->EnsureSystemOperator());
+  {
+    std::ifstream in(fs::path(g.out_dir) / "parties.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    rapidjson::Document parties;
+    parties.Parse(ss.str().c_str());
+    for (const auto& p : parties.GetArray()) {
+      registry::Enterprise e;
+      e.code = p["code"].GetString();
+      e.name = p["name"].GetString();
+      for (const auto& r : p["roles"].GetArray()) e.roles.emplace_back(r.GetString());
+      RETURN_IF_ERROR(ctx->store->PutEnterprise(e));
+    }
+    ctx->intake->InvalidateRegistry();
+  }
+  std::fprintf(stderr, "bench: %zu messages; measuring the floor ...\n", bodies.size());
+  double parse_s = bench::ParseFloorSeconds(bodies);
+  double insert_s = bench::InsertFloorSeconds(bodies, (dir / "floor.db").string(), 1000);
+  double floor_rate = bodies.size() / (parse_s + insert_s);
+
+  std::fprintf(stderr, "bench: running intake ...\n");
+  auto start = std::chrono::steady_clock::now();
+  int64_t accepted = 0;
+  const size_t chunk = 4000;
+  for (size_t begin = 0; begin < bodies.size(); begin += chunk) {
+    size_t end = std::min(bodies.size(), begin + chunk);
+    std::vector<intake::Intake::Prepared> prepared(end - begin);
+    std::atomic<size_t> next{begin};
+    auto worker = [&] {
+      for (size_t i; (i = next++) < end;) {
+        intake::Submission s;
+        s.body = bodies[i];
+        s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
+        prepared[i - begin] = ctx->intake->Prepare(std::move(s));
+      }
+    };
+    std::thread t1(worker), t2(worker);
+    t1.join();
+    t2.join();
+    for (const auto& r : ctx->intake->CommitAll(std::move(prepared))) {
+      for (const auto& e : r.entities) accepted += e.return_status == "2";
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double rate = bodies.size() / secs;
+  ctx.reset();
+  fs::remove_all(dir);
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"scenario\":\"%s\",\"parcels\":%lld,\"messages\":%zu,\"accepted\":%lld,\"seconds\":%.3f,"
+                "\"parcels_per_s\":%.0f,\"messages_per_s\":%.0f,\"floor_parcels_per_s\":%.0f,"
+                "\"floor_messages_per_s\":%.0f,\"floor_parse_s\":%.3f,\"floor_insert_s\":%.3f,\"ratio\":%.3f}",
+                o.scenario.c_str(), static_cast<long long>(summary.import_parcels), bodies.size(),
+                static_cast<long long>(accepted), secs, summary.import_parcels / secs, rate,
+                summary.import_parcels / (parse_s + insert_s), floor_rate, parse_s, insert_s,
+                rate / floor_rate);
+  return std::string(buf);
+}
+
+}  // namespace shumao::app

@@ -1,0 +1,23 @@
+// `shumao bench`: pipeline benchmarks run in-process, each against a floor measured in the
+// same run on the same bytes (see bench/README.md).
+#ifndef SHUMAO_APP_BENCH_H_
+#define SHUMAO_APP_BENCH_H_
+
+#include <string>
+
+#include "common/status.h"
+
+namespace shumao::app {
+
+struct BenchOptions {
+  std::string scenario = "intake";
+  int64_t parcels = 100000;  // messages for the intake scenario
+  std::string db;            // default: a temporary SQLite file
+};
+
+// The result as one JSON object (CONTRACT.md).
+StatusOr<std::string> RunBench(const BenchOptions& options);
+
+}  // namespace shumao::app
+
+#endif  // SHUMAO_APP_BENCH_H_

@@ -1,0 +1,150 @@
+#include "app/context.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/time.h"
+#include "gen/generator.h"
+
+namespace shumao::app {
+
+StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
+  auto ctx = std::make_unique<Context>();
+  ASSIGN_OR_RETURN(ctx->store, store::Store::Open(store::StoreConfig{o.db}));
+  std::string key = o.key_file;
+  if (key.empty()) {
+    bool pg = o.db.rfind("postgres", 0) == 0;
+    key = pg ? "shumao.key" : o.db + ".key";
+  }
+  ASSIGN_OR_RETURN(ctx->vault, Vault::OpenOrCreate(key));
+  ASSIGN_OR_RETURN(ctx->codes, CodeTables::LoadEmbedded());
+  if (!o.schemas.empty()) {
+    ASSIGN_OR_RETURN(ctx->xsd, ceb::XsdValidator::Load(o.schemas));
+  }
+  intake::IntakeOptions io;
+  io.codes = ctx->codes;
+  io.vault = ctx->vault;
+  io.xsd = ctx->xsd.get();
+  ASSIGN_OR_RETURN(ctx->intake, intake::Intake::Create(ctx->store.get(), io));
+  return ctx;
+}
+
+StatusOr<std::string> Context::AddEnterprise(const registry::Enterprise& e) {
+  if (e.code.empty() || e.code.size() > 18) {
+    return InvalidArgument("an enterprise code has 1 to 18 characters", "code");
+  }
+  for (const auto& r : e.roles) {
+    if (!registry::IsRole(r)) return InvalidArgument("unknown role '" + r + "'", "role");
+  }
+  RETURN_IF_ERROR(store->PutEnterprise(e));
+  std::string token = RandomToken();
+  RETURN_IF_ERROR(store->PutToken(Sha256Hex(token),
+                                  registry::Principal{registry::Principal::Kind::kEnterprise, e.code, ""}));
+  intake->InvalidateRegistry();
+  return token;
+}
+
+StatusOr<std::string> Context::AddUser(const registry::User& u) {
+  if (!registry::IsDepartment(u.department)) {
+    return InvalidArgument("unknown department '" + u.department + "'", "department");
+  }
+  RETURN_IF_ERROR(store->PutUser(u));
+  std::string token = RandomToken();
+  RETURN_IF_ERROR(store->PutToken(
+      Sha256Hex(token), registry::Principal{registry::Principal::Kind::kUser, u.name, u.department}));
+  return token;
+}
+
+StatusOr<std::string> Context::EnsureSystemOperator() {
+  const std::string code = "SHUMAO-OPERATOR";
+  ASSIGN_OR_RETURN(auto found, store->FindEnterprise(code));
+  if (!found) {
+    registry::Enterprise e{code, "数贸平台运营方 (platform operator)", {"operator"}, "", ""};
+    RETURN_IF_ERROR(store->PutEnterprise(e));
+    intake->InvalidateRegistry();
+  }
+  return code;
+}
+
+Status FillDemo(Context& ctx, int64_t parcels) {
+  ASSIGN_OR_RETURN(int64_t docs, ctx.store->CountDocuments());
+  if (docs > 0) {
+    std::fprintf(stderr, "demo: the database already holds %lld documents; not generating again\n",
+                 static_cast<long long>(docs));
+    return Status::Ok();
+  }
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("shumao-demo-" + RandomToken().substr(0, 8));
+  gen::GenOptions g;
+  g.seed = 2026;
+  g.import_parcels = parcels / 2;
+  g.export_parcels = parcels - parcels / 2;
+  g.faults = 0.02;
+  Timestamp now = Clock::System().Now();
+  g.to = FormatIso(now).substr(0, 10);
+  g.from = FormatIso(Timestamp{now.millis - 364LL * 86400000}).substr(0, 10);
+  g.out_dir = dir.string();
+  std::fprintf(stderr, "demo: generating %lld parcels from %s to %s ...\n",
+               static_cast<long long>(parcels), g.from.c_str(), g.to.c_str());
+  ASSIGN_OR_RETURN(gen::GenSummary summary, gen::Generate(g));
+  // Register the generated parties and print their tokens.
+  std::ifstream in(dir / "parties.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  rapidjson::Document parties;
+  parties.Parse(ss.str().c_str());
+  if (parties.HasParseError() || !parties.IsArray()) return Internal("gen wrote an unreadable parties.json");
+  std::printf("Demo tokens (Authorization: Bearer TOKEN):\n");
+  for (const auto& p : parties.GetArray()) {
+    registry::Enterprise e;
+    e.code = p["code"].GetString();
+    e.name = p["name"].GetString();
+    for (const auto& r : p["roles"].GetArray()) e.roles.emplace_back(r.GetString());
+    e.zone = "demo";
+    ASSIGN_OR_RETURN(std::string token, ctx.AddEnterprise(e));
+    std::string roles;
+    for (const auto& r : e.roles) roles += (roles.empty() ? "" : ",") + r;
+    std::printf("  %-20s %-12s %s  %s\n", e.code.c_str(), roles.c_str(), token.c_str(), e.name.c_str());
+  }
+  for (const char* dept : {"customs", "commerce", "admin"}) {
+    ASSIGN_OR_RETURN(std::string token, ctx.AddUser(registry::User{std::string("demo-") + dept, dept}));
+    std::printf("  %-20s %-12s %s\n", (std::string("demo-") + dept).c_str(), dept, token.c_str());
+  }
+  std::fflush(stdout);
+  ASSIGN_OR_RETURN(std::string op, ctx.EnsureSystemOperator());
+  // Ingest every generated file in name order, replaying the generated clock.
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".xml") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  size_t chunk = 2000;
+  for (size_t begin = 0; begin < files.size(); begin += chunk) {
+    size_t end = std::min(files.size(), begin + chunk);
+    std::vector<intake::Intake::Prepared> prepared;
+    for (size_t i = begin; i < end; ++i) {
+      std::ifstream f(files[i], std::ios::binary);
+      std::stringstream body;
+      body << f.rdbuf();
+      intake::Submission s;
+      s.body = body.str();
+      s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
+      s.replay = true;
+      prepared.push_back(ctx.intake->Prepare(std::move(s)));
+    }
+    ctx.intake->CommitAll(std::move(prepared));
+    std::fprintf(stderr, "\rdemo: ingested %zu/%zu messages (%.0f%%)", end, files.size(),
+                 100.0 * end / files.size());
+  }
+  std::fprintf(stderr, "\n");
+  fs::remove_all(dir);
+  (void)summary;
+  return Status::Ok();
+}
+
+}  // namespace shumao::app

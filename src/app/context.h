@@ -1,0 +1,55 @@
+// The wiring of one shumao process: store, vault, code tables, strict-mode schemas and
+// intake, opened from the command-line options. Nothing else in the program builds these.
+#ifndef SHUMAO_APP_CONTEXT_H_
+#define SHUMAO_APP_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include "ceb/xsd_validator.h"
+#include "common/code_tables.h"
+#include "common/crypto.h"
+#include "intake/intake.h"
+#include "registry/registry_types.h"
+#include "store/store.h"
+
+#define ASSIGN_OR_RETURN_INT(lhs, expr)                                   \
+  do {                                                                    \
+    auto _r = (expr);                                                     \
+    if (!_r.ok()) {                                                       \
+      std::fprintf(stderr, "shumao: %s\n", _r.status().ToString().c_str()); \
+      return 1;                                                           \
+    }                                                                     \
+    lhs = std::move(_r).value();                                          \
+  } while (0)
+
+namespace shumao::app {
+
+struct ContextOptions {
+  std::string db = "shumao.db";
+  std::string key_file;  // default: db + ".key" (SQLite) or "shumao.key" (PostgreSQL)
+  std::string schemas;   // XSD folder for strict mode, or empty
+};
+
+struct Context {
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<const Vault> vault;
+  std::shared_ptr<const CodeTables> codes;
+  std::unique_ptr<ceb::XsdValidator> xsd;
+  std::unique_ptr<intake::Intake> intake;
+
+  static StatusOr<std::unique_ptr<Context>> Open(const ContextOptions& options);
+
+  // Registers (or updates) an enterprise and issues a new token for it.
+  StatusOr<std::string> AddEnterprise(const registry::Enterprise& e);
+  StatusOr<std::string> AddUser(const registry::User& u);
+  // The platform's own operator enterprise (code SHUMAO-OPERATOR), used by `ingest`.
+  StatusOr<std::string> EnsureSystemOperator();
+};
+
+// Fills an empty database with a year of generated traffic and prints demo tokens.
+Status FillDemo(Context& ctx, int64_t parcels);
+
+}  // namespace shumao::app
+
+#endif  // SHUMAO_APP_CONTEXT_H_

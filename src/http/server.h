@@ -1,0 +1,44 @@
+// The HTTP API (cpp-httplib): POST /api/v1/messages, GET /api/v1/receipts,
+// GET /api/v1/documents/{kind}/{key}, /healthz, /metrics. Handlers are thin: they
+// authenticate, decode the request, call intake or the store, and map Status to HTTP.
+//
+// Thread safety: one Server runs its own thread pool; Stop may be called from any thread.
+#ifndef SHUMAO_HTTP_SERVER_H_
+#define SHUMAO_HTTP_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "common/crypto.h"
+#include "common/status.h"
+#include "intake/intake.h"
+#include "store/store.h"
+
+namespace shumao::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  size_t max_body_bytes = 10 * 1024 * 1024;
+  int threads = 8;
+  bool public_overview = false;
+  std::string web_root;  // built dashboard (web/dist), served at / when present
+};
+
+class Server {
+ public:
+  virtual ~Server() = default;
+  static StatusOr<std::unique_ptr<Server>> Create(store::Store* store, intake::Intake* intake,
+                                                  std::shared_ptr<const Vault> vault,
+                                                  ServerOptions options);
+  // Binds and serves until Stop; returns an error if the address cannot be bound.
+  virtual Status Run() = 0;
+  virtual void Stop() = 0;
+  // The port actually bound (useful with port 0), valid once Run has bound.
+  virtual int port() const = 0;
+  virtual bool WaitUntilReady(int timeout_ms) = 0;
+};
+
+}  // namespace shumao::http
+
+#endif  // SHUMAO_HTTP_SERVER_H_
