@@ -47,7 +47,7 @@ struct DocumentRow {
   std::string pii_sealed;    // sealed JSON object of the personal fields (may be empty)
   std::string buyer_hash;    // keyed hash of buyerIdType+buyerIdNumber (may be empty)
   int64_t updated_ms = 0;
-  bool deleted = false;      // appType 3 took it back
+  bool deleted = false;  // appType 3 took it back
 };
 
 struct HistoryRow {
@@ -57,12 +57,13 @@ struct HistoryRow {
 };
 
 struct MessageRow {
-  std::string guid;         // root guid of the message
-  std::string type;         // "CEB311"
-  std::string sender;       // enterprise code or user name
-  std::string format;       // "xml" or "json"
+  std::string guid;    // root guid of the message
+  std::string type;    // "CEB311"
+  std::string sender;  // enterprise code or user name
+  std::string format;  // "xml" or "json"
   int64_t received_ms = 0;
   std::string body_sealed;  // sealed raw bytes
+  int64_t id = 0;           // arrival number, assigned by the store; set by Messages()
 };
 
 struct ReceiptRow {
@@ -71,12 +72,18 @@ struct ReceiptRow {
   std::string type;           // "CEB312"
   std::string return_status;  // "2", "120", "-301010"
   std::string return_info;
-  std::string keys_json;      // {"orderNo":..,"ebpCode":..}
-  std::string xml;            // the receipt message as XML
+  std::string keys_json;  // {"orderNo":..,"ebpCode":..}
+  std::string xml;        // the receipt message as XML
   int64_t time_ms = 0;
 };
 
-// One write transaction. Destroying it without Commit rolls it back.
+// One write transaction. Destroying it without Commit rolls it back. Commit, or an error
+// from any method, finishes it: it is rolled back unless committed, the writer is free for
+// the next BeginWrite, and every later call fails with kFailedPrecondition (the same on
+// both engines; PostgreSQL aborts a transaction at its first error). Errors:
+// kAlreadyExists on a unique key (a second message with the same guid), kUnavailable when
+// the database is down or busy, kInternal otherwise. A WriteTxn must not outlive its
+// Store; it may be used from one thread at a time (not necessarily the one that began it).
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
@@ -98,9 +105,12 @@ class Store {
   static StatusOr<std::unique_ptr<Store>> Open(const StoreConfig& config);
 
   virtual std::string Engine() const = 0;  // "sqlite" or "postgresql"
+  // Blocks while another WriteTxn of this Store is open (and, across Stores and processes
+  // on one database, while another writer's transaction is open).
   virtual StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
 
-  // Registry.
+  // Registry. The Put methods wait for the open WriteTxn: do not call them from a thread
+  // that holds one.
   virtual Status PutEnterprise(const registry::Enterprise& e) = 0;  // insert or replace
   virtual StatusOr<std::optional<registry::Enterprise>> FindEnterprise(const std::string& code) = 0;
   virtual StatusOr<std::vector<registry::Enterprise>> ListEnterprises() = 0;
@@ -109,19 +119,23 @@ class Store {
   virtual StatusOr<std::optional<registry::Principal>> FindToken(const std::string& token_hash) = 0;
 
   // Reads.
-  // Documents of a kind whose key or alt_key equals `key`, in any scope.
+  // Documents of a kind whose key or alt_key equals `key`, in any scope, oldest first. An
+  // empty `key` matches nothing.
   virtual StatusOr<std::vector<DocumentRow>> FindDocuments(const std::string& kind,
                                                            const std::string& key) = 0;
-  virtual StatusOr<std::vector<HistoryRow>> History(int64_t document_id) = 0;
-  // Receipts for `recipient` with cursor > after, at most `limit`, in cursor order.
+  virtual StatusOr<std::vector<HistoryRow>> History(int64_t document_id) = 0;  // oldest first
+  // Receipts for `recipient` with cursor > after, at most `limit`, in cursor order. A
+  // receipt becomes visible only with its transaction, and transactions become visible in
+  // cursor order, so paging from the last cursor seen never skips one.
   virtual StatusOr<std::vector<ReceiptRow>> Receipts(const std::string& recipient, int64_t after,
                                                      int limit) = 0;
   // Counts for tests and /metrics.
   virtual StatusOr<int64_t> CountMessages() = 0;
   virtual StatusOr<int64_t> CountDocuments() = 0;
   virtual StatusOr<int64_t> CountReceipts() = 0;
-  // All sealed message bodies in arrival order (replay, tests), at most `limit` after
-  // row number `after`.
+  // All sealed message bodies in arrival order (replay, tests), at most `limit` with
+  // MessageRow::id > `after`; page on with the id of the last row. Ids increase but may
+  // have gaps (PostgreSQL does not reuse the ids of rolled back rows).
   virtual StatusOr<std::vector<MessageRow>> Messages(int64_t after, int limit) = 0;
 };
 
