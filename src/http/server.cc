@@ -70,11 +70,17 @@ class ServerImpl : public Server {
   }
 
   Status Run() override {
-    if (!svr_.bind_to_port(opt_.host.c_str(), opt_.port)) {
+    if (opt_.port == 0) {
+      bound_port_ = svr_.bind_to_any_port(opt_.host.c_str());
+    } else if (svr_.bind_to_port(opt_.host.c_str(), opt_.port)) {
+      bound_port_ = opt_.port;
+    } else {
+      bound_port_ = -1;
+    }
+    if (bound_port_ <= 0) {
       return Status(Code::kUnavailable,
                     "cannot listen on " + opt_.host + ":" + std::to_string(opt_.port));
     }
-    bound_port_ = opt_.port;
     if (!svr_.listen_after_bind()) return Status(Code::kUnavailable, "the server stopped with an error");
     return Status::Ok();
   }
@@ -278,7 +284,7 @@ class ServerImpl : public Server {
   std::shared_ptr<const Vault> vault_;
   ServerOptions opt_;
   httplib::Server svr_;
-  int bound_port_ = 0;
+  std::atomic<int> bound_port_{0};
   std::shared_mutex tokens_mu_;
   std::unordered_map<std::string, registry::Principal> tokens_;
   std::atomic<int64_t> requests_{0}, accepted_{0}, refused_{0};
