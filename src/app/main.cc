@@ -47,6 +47,9 @@ std::vector<fs::path> CollectFiles(const std::vector<std::string>& paths) {
     if (fs::is_directory(p)) {
       for (const auto& e : fs::recursive_directory_iterator(p)) {
         auto ext = e.path().extension();
+        std::string name = e.path().filename().string();
+        // gen's sidecar files describe the traffic; they are not messages.
+        if (name == "parties.json" || name == "manifest.json") continue;
         if (e.is_regular_file() && (ext == ".xml" || ext == ".json")) files.push_back(e.path());
       }
     } else {
