@@ -234,9 +234,24 @@ StatusOr<GenSummary> Generate(const GenOptions& options) {
     return InvalidArgument("faults must be a fraction between 0 and 1");
   }
   if (options.out_dir.empty()) return InvalidArgument("an output directory is required");
-  StatusOr<Timestamp> from = ParseDate(options.from);
+  // An empty end of the range is taken 30 days from the other end; both empty: January
+  // 2026 (never "today": the output must not depend on the day it is made).
+  GenOptions effective = options;
+  if (effective.from.empty() && effective.to.empty()) {
+    effective.from = "2026-01-01";
+    effective.to = "2026-01-31";
+  }
+  if (effective.from.empty() || effective.to.empty()) {
+    const std::string& given = effective.from.empty() ? effective.to : effective.from;
+    StatusOr<Timestamp> t = ParseDate(given);
+    if (!t.ok()) return InvalidArgument(given + ": " + t.status().message());
+    int64_t shift = (effective.from.empty() ? -30 : 30) * kDayMs;
+    (effective.from.empty() ? effective.from : effective.to) =
+        FormatIso(Timestamp{t->millis + shift}).substr(0, 10);
+  }
+  StatusOr<Timestamp> from = ParseDate(effective.from);
   if (!from.ok()) return InvalidArgument("from: " + from.status().message());
-  StatusOr<Timestamp> to = ParseDate(options.to);
+  StatusOr<Timestamp> to = ParseDate(effective.to);
   if (!to.ok()) return InvalidArgument("to: " + to.status().message());
   if (*to < *from) return InvalidArgument("the range ends (to) before it starts (from)");
   int64_t parcels = options.import_parcels + options.export_parcels;
@@ -359,7 +374,7 @@ StatusOr<GenSummary> Generate(const GenOptions& options) {
 
   RETURN_IF_ERROR(WriteFile(dir + "labels.ndjson", ndjson));
   RETURN_IF_ERROR(WriteFile(dir + "parties.json", PartiesJson(*parties)));
-  RETURN_IF_ERROR(WriteFile(dir + "manifest.json", ManifestJson(options, summary)));
+  RETURN_IF_ERROR(WriteFile(dir + "manifest.json", ManifestJson(effective, summary)));
   return summary;
 }
 

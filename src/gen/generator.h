@@ -66,7 +66,7 @@ struct GenOptions {
   int64_t import_parcels = 0, export_parcels = 0;
   double faults = 0.0;  // fraction of parcels (0..1) that carry one fault
   // Inclusive Beijing dates YYYY-MM-DD. Fixed defaults, so that output never depends on
-  // the day it is generated.
+  // the day it is generated. One left empty: 30 days from the other; both: the defaults.
   std::string from = "2026-01-01", to = "2026-01-31";
   std::string out_dir;
 };

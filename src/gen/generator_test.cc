@@ -190,6 +190,20 @@ TEST(Generate, RejectsBadOptions) {
   o.to = "2026-03-01";
   o.out_dir.clear();
   EXPECT_EQ(Generate(o).status().code(), Code::kInvalidArgument);
+
+  // An open end is 30 days from the other one.
+  fs::path dir = TempDir("open_range");
+  o.out_dir = dir.string();
+  o.from = "2026-06-01";
+  o.to.clear();
+  ASSERT_TRUE(Generate(o).ok());
+  EXPECT_NE(ReadAll(dir / "manifest.json").find("\"to\":\"2026-07-01\""), std::string::npos);
+  o.from.clear();
+  o.to.clear();
+  ASSERT_TRUE(Generate(o).ok());
+  EXPECT_NE(ReadAll(dir / "manifest.json").find("\"from\":\"2026-01-01\",\"to\":\"2026-01-31\""),
+            std::string::npos);
+  fs::remove_all(dir);
 }
 
 TEST(Generate, NameOrderIsASendingOrder) {
@@ -323,7 +337,7 @@ TEST(Generate, FaultsAreExactAndEveryTypeAppears) {
       EXPECT_EQ(of_type.count("CEB507"), 1u);
     }
   }
-  // Zero and one: no parcel, or every parcel.
+  // A fraction of one: every parcel carries a fault.
   fs::path all = TempDir("faults_all");
   GenSummary every = GenerateInto(all, 42, 40, 30, 1.0);
   EXPECT_EQ(every.faults, 70);

@@ -98,6 +98,7 @@ struct ImportParcel {
   Fault fault = Fault::kNone;
   std::string detail;
   int64_t buyer_index = -1;  // clean buyer pool index, -1 for a fault's own buyer
+  int64_t group = -1;        // split_order and identity_misuse: the parcels of one fault
 };
 
 // Where import lists are declared: the Nanjing comprehensive bonded zone (龙潭片, 1210,

@@ -209,6 +209,7 @@ class Planner {
     DealExportFaults();
     for (ImportParcel& p : plan_->imports) FinishImport(p);
     for (ExportParcel& p : plan_->exports) FinishExport(p);
+    NameGroups();
     MakeBatches();
     return std::move(plan_);
   }
@@ -889,11 +890,14 @@ class Planner {
       q.wb_address = q.address;
       q.buyer_index = -1;
       FillImport(rng, q, lo, hi, 1);
-      total += Transaction(q);
+      total += GoodsFreight(q);
     }
+    int64_t group_id = next_group_++;
     for (ImportParcel* q : group) {
-      q->detail = "buyer " + b.self.id_number + " split " + Amount(total) + " into " +
-                  std::to_string(n) + " orders on one day (each under 5000.00, together over it)";
+      q->group = group_id;
+      q->detail = "buyer " + b.self.id_number + " split " + Amount(total) +
+                  " (goods + freight) into " + std::to_string(n) +
+                  " orders on one day, each under 5000.00 with tax: orders {group}";
     }
   }
 
@@ -910,10 +914,12 @@ class Planner {
       q->wb_address = q->address;
       if (Transaction(*q) > Yuan(990)) FillImport(rng, *q, Yuan(150), Yuan(990), 1);
     }
+    int64_t group_id = next_group_++;
     for (ImportParcel* q : group) {
+      q->group = group_id;
       q->detail = "ID number " + owner.self.id_number + " is used by " +
                   std::to_string(group.size()) +
-                  " orders with as many different consignees, phones and addresses";
+                  " orders with as many different consignees, phones and addresses: orders {group}";
     }
   }
 
@@ -1115,6 +1121,20 @@ class Planner {
     ReplaceAll(p.detail, "{waybill}", p.logistics_no);
   }
 
+  // Group labels name every order of their group (numbers exist only now).
+  void NameGroups() {
+    std::map<int64_t, std::string> orders;
+    for (const ImportParcel& p : plan_->imports) {
+      if (p.group < 0) continue;
+      std::string& list = orders[p.group];
+      if (!list.empty()) list += ", ";
+      list += p.order_no;
+    }
+    for (ImportParcel& p : plan_->imports) {
+      if (p.group >= 0) ReplaceAll(p.detail, "{group}", orders[p.group]);
+    }
+  }
+
   static void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
     for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
       s.replace(pos, from.size(), to);
@@ -1236,6 +1256,7 @@ class Planner {
   std::vector<int> import_weights_, import_store_weights_, export_store_weights_;
   int64_t buyer_pool_ = 0, regulars_ = 0, extra_buyers_ = 0;
   uint64_t fresh_buyers_ = 0;
+  int64_t next_group_ = 0;
   std::unordered_map<int64_t, const Buyer*> pool_;
   std::unordered_map<uint64_t, Decimal> year_total_, day_total_;
   std::vector<int64_t> clean_by_time_;
