@@ -67,26 +67,20 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   std::fprintf(stderr, "bench: running intake ...\n");
   auto start = std::chrono::steady_clock::now();
   int64_t accepted = 0;
-  const size_t chunk = 4000;
-  for (size_t begin = 0; begin < bodies.size(); begin += chunk) {
-    size_t end = std::min(bodies.size(), begin + chunk);
-    std::vector<intake::Intake::Prepared> prepared(end - begin);
-    std::atomic<size_t> next{begin};
-    auto worker = [&] {
-      for (size_t i; (i = next++) < end;) {
+  RunPipeline(
+      *ctx->intake, bodies.size(),
+      [&](size_t i) {
         intake::Submission s;
         s.body = bodies[i];
         s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
-        prepared[i - begin] = ctx->intake->Prepare(std::move(s));
-      }
-    };
-    std::thread t1(worker), t2(worker);
-    t1.join();
-    t2.join();
-    for (const auto& r : ctx->intake->CommitAll(std::move(prepared))) {
-      for (const auto& e : r.entities) accepted += e.return_status == "2";
-    }
-  }
+        return s;
+      },
+      4000,
+      [&](size_t, std::vector<intake::IntakeResult>& results) {
+        for (const auto& r : results) {
+          for (const auto& e : r.entities) accepted += e.return_status == "2";
+        }
+      });
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double rate = bodies.size() / secs;
   ctx.reset();

@@ -3,6 +3,9 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <atomic>
+#include <future>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -71,6 +74,34 @@ StatusOr<std::string> Context::EnsureSystemOperator() {
   return code;
 }
 
+void RunPipeline(intake::Intake& in, size_t count,
+                 const std::function<intake::Submission(size_t)>& make, size_t chunk,
+                 const std::function<void(size_t, std::vector<intake::IntakeResult>&)>& on_chunk) {
+  auto prepare = [&](size_t begin) {
+    size_t end = std::min(count, begin + chunk);
+    std::vector<intake::Intake::Prepared> prepared(end - begin);
+    std::atomic<size_t> next{begin};
+    auto worker = [&] {
+      for (size_t i; (i = next++) < end;) prepared[i - begin] = in.Prepare(make(i));
+    };
+    unsigned n = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < n; ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    return prepared;
+  };
+  if (count == 0) return;
+  std::vector<intake::Intake::Prepared> current = prepare(0);
+  for (size_t begin = 0; begin < count; begin += chunk) {
+    std::future<std::vector<intake::Intake::Prepared>> ahead;
+    if (begin + chunk < count) ahead = std::async(std::launch::async, prepare, begin + chunk);
+    std::vector<intake::IntakeResult> results = in.CommitAll(std::move(current));
+    on_chunk(begin, results);
+    if (ahead.valid()) current = ahead.get();
+  }
+}
+
 Status FillDemo(Context& ctx, int64_t parcels) {
   ASSIGN_OR_RETURN(int64_t docs, ctx.store->CountDocuments());
   if (docs > 0) {
@@ -123,24 +154,24 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     if (e.path().extension() == ".xml") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  size_t chunk = 2000;
-  for (size_t begin = 0; begin < files.size(); begin += chunk) {
-    size_t end = std::min(files.size(), begin + chunk);
-    std::vector<intake::Intake::Prepared> prepared;
-    for (size_t i = begin; i < end; ++i) {
-      std::ifstream f(files[i], std::ios::binary);
-      std::stringstream body;
-      body << f.rdbuf();
-      intake::Submission s;
-      s.body = body.str();
-      s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
-      s.replay = true;
-      prepared.push_back(ctx.intake->Prepare(std::move(s)));
-    }
-    ctx.intake->CommitAll(std::move(prepared));
-    std::fprintf(stderr, "\rdemo: ingested %zu/%zu messages (%.0f%%)", end, files.size(),
-                 100.0 * end / files.size());
-  }
+  RunPipeline(
+      *ctx.intake, files.size(),
+      [&](size_t i) {
+        std::ifstream f(files[i], std::ios::binary);
+        std::stringstream body;
+        body << f.rdbuf();
+        intake::Submission s;
+        s.body = body.str();
+        s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
+        s.replay = true;
+        return s;
+      },
+      2000,
+      [&](size_t begin, std::vector<intake::IntakeResult>& results) {
+        size_t end = begin + results.size();
+        std::fprintf(stderr, "\rdemo: ingested %zu/%zu messages (%.0f%%)", end, files.size(),
+                     100.0 * end / files.size());
+      });
   std::fprintf(stderr, "\n");
   fs::remove_all(dir);
   (void)summary;

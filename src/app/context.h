@@ -3,6 +3,7 @@
 #ifndef SHUMAO_APP_CONTEXT_H_
 #define SHUMAO_APP_CONTEXT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -46,6 +47,13 @@ struct Context {
   // The platform's own operator enterprise (code SHUMAO-OPERATOR), used by `ingest`.
   StatusOr<std::string> EnsureSystemOperator();
 };
+
+// Pushes `count` submissions through intake in order: chunks are prepared (decoded and
+// checked) on worker threads while the previous chunk commits, so both cores work.
+// on_chunk gets each chunk's results in order.
+void RunPipeline(intake::Intake& in, size_t count,
+                 const std::function<intake::Submission(size_t index)>& make, size_t chunk,
+                 const std::function<void(size_t begin, std::vector<intake::IntakeResult>&)>& on_chunk);
 
 // Fills an empty database with a year of generated traffic and prints demo tokens.
 Status FillDemo(Context& ctx, int64_t parcels);

@@ -68,15 +68,11 @@ int RunIngest(Context& ctx, const std::vector<std::string>& paths, bool replay) 
   if (files.empty()) return Fail(InvalidArgument("no .xml or .json files under the given paths"));
   registry::Principal operator_principal{registry::Principal::Kind::kEnterprise, "", ""};
   ASSIGN_OR_RETURN_INT(operator_principal.id, ctx.EnsureSystemOperator());
-  size_t chunk = 2000, done = 0;
   int64_t accepted = 0, refused = 0;
   auto start = std::chrono::steady_clock::now();
-  for (size_t begin = 0; begin < files.size(); begin += chunk) {
-    size_t end = std::min(files.size(), begin + chunk);
-    std::vector<intake::Intake::Prepared> prepared(end - begin);
-    std::atomic<size_t> next{begin};
-    auto worker = [&] {
-      for (size_t i; (i = next++) < end;) {
+  RunPipeline(
+      *ctx.intake, files.size(),
+      [&](size_t i) {
         intake::Submission s;
         std::ifstream in(files[i], std::ios::binary);
         std::stringstream ss;
@@ -85,37 +81,35 @@ int RunIngest(Context& ctx, const std::vector<std::string>& paths, bool replay) 
         s.format = files[i].extension() == ".json" ? ceb::Format::kJson : ceb::Format::kXml;
         s.principal = operator_principal;
         s.replay = replay;
-        prepared[i - begin] = ctx.intake->Prepare(std::move(s));
-      }
-    };
-    std::vector<std::thread> threads;
-    unsigned n = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned t = 0; t < n; ++t) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
-    std::vector<intake::IntakeResult> results = ctx.intake->CommitAll(std::move(prepared));
-    for (size_t i = 0; i < results.size(); ++i) {
-      const auto& r = results[i];
-      std::string file = JsonString(files[begin + i].filename().string());
-      if (r.entities.empty()) {
-        ++refused;
-        std::printf("{\"file\":%s,\"type\":%s,\"http\":%d,\"error\":%s,\"field\":%s}\n", file.c_str(),
-                    JsonString(r.message_type).c_str(), r.http_status,
-                    JsonString(r.error.message()).c_str(), JsonString(r.error.field()).c_str());
-        continue;
-      }
-      for (const auto& e : r.entities) {
-        (e.return_status.empty() || e.return_status[0] == '-') ? ++refused : ++accepted;
-        std::printf("{\"file\":%s,\"type\":%s,\"receipt\":%s,\"kind\":%s,\"key\":%s,\"returnStatus\":%s,\"returnInfo\":%s}\n",
-                    file.c_str(), JsonString(r.message_type).c_str(), JsonString(r.receipt_type).c_str(),
-                    JsonString(e.kind).c_str(), JsonString(e.key).c_str(),
-                    JsonString(e.return_status).c_str(), JsonString(e.return_info).c_str());
-      }
-    }
-    done = end;
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "\ringest: %zu/%zu files (%.0f%%), %.0f files/s", done, files.size(),
-                 100.0 * done / files.size(), done / std::max(secs, 1e-9));
-  }
+        return s;
+      },
+      2000,
+      [&](size_t begin, std::vector<intake::IntakeResult>& results) {
+        for (size_t i = 0; i < results.size(); ++i) {
+          const auto& r = results[i];
+          std::string file = JsonString(files[begin + i].filename().string());
+          if (r.entities.empty()) {
+            ++refused;
+            std::printf("{\"file\":%s,\"type\":%s,\"http\":%d,\"error\":%s,\"field\":%s}\n",
+                        file.c_str(), JsonString(r.message_type).c_str(), r.http_status,
+                        JsonString(r.error.message()).c_str(), JsonString(r.error.field()).c_str());
+            continue;
+          }
+          for (const auto& e : r.entities) {
+            (e.return_status.empty() || e.return_status[0] == '-') ? ++refused : ++accepted;
+            std::printf(
+                "{\"file\":%s,\"type\":%s,\"receipt\":%s,\"kind\":%s,\"key\":%s,"
+                "\"returnStatus\":%s,\"returnInfo\":%s}\n",
+                file.c_str(), JsonString(r.message_type).c_str(), JsonString(r.receipt_type).c_str(),
+                JsonString(e.kind).c_str(), JsonString(e.key).c_str(),
+                JsonString(e.return_status).c_str(), JsonString(e.return_info).c_str());
+          }
+        }
+        size_t done = begin + results.size();
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(stderr, "\ringest: %zu/%zu files (%.0f%%), %.0f files/s", done, files.size(),
+                     100.0 * done / files.size(), done / std::max(secs, 1e-9));
+      });
   std::fprintf(stderr, "\ningest: %lld entities accepted, %lld refused\n",
                static_cast<long long>(accepted), static_cast<long long>(refused));
   return 0;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <initializer_list>
+#include <vector>
 
 #include "ceb/catalog.h"
 #include "common/decimal.h"
@@ -160,22 +161,36 @@ Status CheckLeaf(const Ctx& c, const Node& parent, const Node& n, const std::str
   return Status::Ok();
 }
 
-Status Walk(Ctx& c, const Node& n) {
+// The element path ("Order[1].OrderHead.orderNo") is built only when a rule fails.
+struct Frame {
+  const ElementDef* def;
+  int index;
+};
+
+std::string PathOf(const std::vector<Frame>& stack) {
+  std::string path;
+  for (const Frame& f : stack) {
+    if (!path.empty()) path += '.';
+    path += f.def->name;
+    if (f.def->max_occurs != 1) path += "[" + std::to_string(f.index) + "]";
+  }
+  return path;
+}
+
+Status Walk(Ctx& c, const Node& n, std::vector<Frame>& stack) {
   const ElementDef* prev = nullptr;
   int index = 0;
   for (const Node& child : n.children) {
     index = child.def == prev ? index + 1 : 1;
     prev = child.def;
-    size_t mark = c.path.size();
-    if (!c.path.empty()) c.path += '.';
-    c.path += child.def->name;
-    if (child.def->max_occurs != 1) c.path += "[" + std::to_string(index) + "]";
+    stack.push_back(Frame{child.def, index});
     if (child.def->kind == ElementKind::kGroup) {
-      RETURN_IF_ERROR(Walk(c, child));
+      RETURN_IF_ERROR(Walk(c, child, stack));
     } else {
-      RETURN_IF_ERROR(CheckLeaf(c, n, child, c.path));
+      Status st = CheckLeaf(c, n, child, c.path);
+      if (!st.ok()) return Status(st.code(), st.message(), PathOf(stack));
     }
-    c.path.resize(mark);
+    stack.pop_back();
   }
   return Status::Ok();
 }
@@ -190,7 +205,9 @@ Status CheckMessage(const Message& message, const CheckOptions& options) {
     return InvalidArgument("the message version must be 1 to 10 characters", "version");
   }
   Ctx c{message, options, FindDocumentSpec(message.type()) != nullptr, {}};
-  return Walk(c, message.root);
+  std::vector<Frame> stack;
+  stack.reserve(8);
+  return Walk(c, message.root, stack);
 }
 
 }  // namespace shumao::ceb

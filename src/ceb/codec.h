@@ -41,8 +41,9 @@ StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits 
 // XML with the "ceb:" prefix, as the official samples write it.
 std::string EncodeXml(const Message& message);
 std::string EncodeJson(const Message& message);
-// JSON object of one element group (an entity or a head), arrays for repeated elements.
-std::string EncodeNodeJson(const Node& group);
+// JSON object of one element group (an entity or a head), arrays for repeated elements;
+// leaves for which skip(name) is true are left out (personal data, for instance).
+std::string EncodeNodeJson(const Node& group, bool (*skip)(std::string_view name) = nullptr);
 
 // A best-effort look at a body that failed to decode: the root element's local name
 // (e.g. "CEB311Message", or "" if none can be found). Used to fill CEB900.

@@ -118,7 +118,7 @@ void WriteJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void WriteJsonGroup(std::string& out, const Node& n) {
+void WriteJsonGroup(std::string& out, const Node& n, bool (*skip)(std::string_view) = nullptr) {
   out += '{';
   bool first = true;
   const auto& kids = n.children;
@@ -126,6 +126,10 @@ void WriteJsonGroup(std::string& out, const Node& n) {
     const ElementDef* d = kids[i].def;
     size_t j = i;
     while (j < kids.size() && kids[j].def == d) ++j;
+    if (skip != nullptr && d->kind != ElementKind::kGroup && skip(d->name)) {
+      i = j;
+      continue;
+    }
     if (!first) out += ',';
     first = false;
     WriteJsonString(out, d->name);
@@ -135,7 +139,7 @@ void WriteJsonGroup(std::string& out, const Node& n) {
     for (size_t k = i; k < j; ++k) {
       if (k > i) out += ',';
       if (d->kind == ElementKind::kGroup) {
-        WriteJsonGroup(out, kids[k]);
+        WriteJsonGroup(out, kids[k], skip);
       } else {
         WriteJsonString(out, kids[k].text);
       }
@@ -194,9 +198,9 @@ StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits)
   return m;
 }
 
-std::string EncodeNodeJson(const Node& group) {
+std::string EncodeNodeJson(const Node& group, bool (*skip)(std::string_view)) {
   std::string out;
-  WriteJsonGroup(out, group);
+  WriteJsonGroup(out, group, skip);
   return out;
 }
 

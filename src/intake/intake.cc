@@ -251,11 +251,10 @@ class IntakeImpl : public Intake {
     }
     if (row.parties.find("," + sender + ",") == std::string::npos) row.parties += sender + ",";
     // Personal fields leave the document body and are sealed on their own.
-    ceb::Node clean = entity;
     std::string pii = "{";
-    StripPersonal(clean, pii);
+    CollectPersonal(entity, pii);
     pii += "}";
-    row.body_json = ceb::EncodeNodeJson(clean);
+    row.body_json = ceb::EncodeNodeJson(entity, &ceb::IsPersonalField);
     row.pii_sealed = pii.size() > 2 ? opt_.vault->Seal(pii) : std::string();
     std::string_view id_type = head.Has("buyerIdNumber") ? head.Get("buyerIdType") : head.Get("payerIdType");
     std::string_view id_number = head.Has("buyerIdNumber") ? head.Get("buyerIdNumber") : head.Get("payerIdNumber");
@@ -264,21 +263,17 @@ class IntakeImpl : public Intake {
     (void)m;
   }
 
-  static void StripPersonal(ceb::Node& n, std::string& pii) {
-    for (auto it = n.children.begin(); it != n.children.end();) {
-      if (it->def->kind == ceb::ElementKind::kGroup) {
-        StripPersonal(*it, pii);
-        ++it;
-      } else if (ceb::IsPersonalField(it->name())) {
+  static void CollectPersonal(const ceb::Node& n, std::string& pii) {
+    for (const ceb::Node& c : n.children) {
+      if (c.def->kind == ceb::ElementKind::kGroup) {
+        CollectPersonal(c, pii);
+      } else if (ceb::IsPersonalField(c.name())) {
         if (pii.size() > 1) pii += ',';
         pii += '"';
-        pii += it->name();
+        pii += c.name();
         pii += "\":\"";
-        AppendJsonEscaped(pii, it->text);
+        AppendJsonEscaped(pii, c.text);
         pii += '"';
-        it = n.children.erase(it);
-      } else {
-        ++it;
       }
     }
   }
@@ -366,29 +361,33 @@ class IntakeImpl : public Intake {
                                             answers[k].info, answers[k].values});
         r.entities.push_back(EntityOutcome{spec.kind, pm.entities[k].row.key, answers[k].status,
                                            answers[k].info});
-        if (any_accepted) {
-          ceb::Message one = ceb::BuildReceipt(*pm.receipt_def, {entries.back()}, pm.time);
-          store::ReceiptRow rr;
-          rr.recipient = pm.sender;
-          rr.type = pm.receipt_def->type;
-          rr.return_status = answers[k].status;
-          rr.return_info = answers[k].info;
-          rr.keys_json = "{\"kind\":\"" + std::string(spec.kind) + "\",\"key\":\"";
-          AppendJsonEscaped(rr.keys_json, pm.entities[k].row.key);
-          rr.keys_json += "\",\"" + std::string(spec.scope_field) + "\":\"";
-          AppendJsonEscaped(rr.keys_json, pm.entities[k].row.scope);
-          rr.keys_json += "\"}";
-          rr.xml = ceb::EncodeXml(one);
-          rr.time_ms = pm.time.millis;
-          RETURN_IF_ERROR(txn->AddReceipt(rr));
-        }
       }
       ceb::Message receipt = ceb::BuildReceipt(*pm.receipt_def, entries, pm.time);
+      std::string receipt_xml = ceb::EncodeXml(receipt);
       r.http_status = 200;
       r.format = pm.submission.format;
       r.message_type = spec.type;
       r.receipt_type = pm.receipt_def->type;
-      r.body = r.format == ceb::Format::kXml ? ceb::EncodeXml(receipt) : ceb::EncodeJson(receipt);
+      r.body = r.format == ceb::Format::kXml ? receipt_xml : ceb::EncodeJson(receipt);
+      if (!any_accepted) continue;
+      // The feed keeps one receipt per entity; a one-entity message reuses its receipt.
+      for (size_t k = 0; k < pm.entities.size(); ++k) {
+        store::ReceiptRow rr;
+        rr.recipient = pm.sender;
+        rr.type = pm.receipt_def->type;
+        rr.return_status = answers[k].status;
+        rr.return_info = answers[k].info;
+        rr.keys_json = "{\"kind\":\"" + std::string(spec.kind) + "\",\"key\":\"";
+        AppendJsonEscaped(rr.keys_json, pm.entities[k].row.key);
+        rr.keys_json += "\",\"" + std::string(spec.scope_field) + "\":\"";
+        AppendJsonEscaped(rr.keys_json, pm.entities[k].row.scope);
+        rr.keys_json += "\"}";
+        rr.xml = pm.entities.size() == 1
+                     ? receipt_xml
+                     : ceb::EncodeXml(ceb::BuildReceipt(*pm.receipt_def, {entries[k]}, pm.time));
+        rr.time_ms = pm.time.millis;
+        RETURN_IF_ERROR(txn->AddReceipt(rr));
+      }
     }
     return txn->Commit();
   }

@@ -351,15 +351,17 @@ TEST_P(StoreTest, FindDocumentsByKeyAndAltKeyAcrossScopes) {
   DocumentRow c = Doc("inventories", "ebp3", "K2", "K1");    // alt_key equals K1
   DocumentRow d = Doc("orders", "ebp1", "K1");               // other kind
   DocumentRow e = Doc("inventories", "ebp1", "K3", "INV3");  // unrelated
-  for (DocumentRow* row : {&a, &b, &c, &d, &e}) ASSERT_OK(txn->PutDocument(*row));
+  DocumentRow f = Doc("inventories", "ebp4", "K1", "K1");    // both keys match: listed once
+  for (DocumentRow* row : {&a, &b, &c, &d, &e, &f}) ASSERT_OK(txn->PutDocument(*row));
   ASSERT_OK(txn->Commit());
 
   ASSERT_OK_AND_ASSIGN(auto by_key, store_->FindDocuments("inventories", "K1"));
-  ASSERT_EQ(by_key.size(), 3u);
+  ASSERT_EQ(by_key.size(), 4u);
   EXPECT_EQ(by_key[0].id, a.id);  // oldest first
   EXPECT_EQ(by_key[1].id, b.id);
   EXPECT_EQ(by_key[2].id, c.id);
   EXPECT_EQ(by_key[2].scope, "ebp3");
+  EXPECT_EQ(by_key[3].id, f.id);
 
   ASSERT_OK_AND_ASSIGN(auto by_alt, store_->FindDocuments("inventories", "INV1"));
   ASSERT_EQ(by_alt.size(), 1u);

@@ -309,9 +309,10 @@ constexpr Query kFindToken = {"find_token",
                               "SELECT kind, principal_id, department FROM tokens WHERE hash = $1"};
 
 constexpr Query kFindDocuments = {
-    "find_documents", "SELECT " SHUMAO_DOC_COLUMNS
-                      " FROM documents WHERE kind = $1 AND (doc_key = $2 OR alt_key = $2) "
-                      "ORDER BY id"};
+    "find_documents",
+    "SELECT " SHUMAO_DOC_COLUMNS
+    " FROM documents WHERE kind = $1 AND (doc_key = $2 OR (alt_key = $2 AND alt_key <> '')) "
+    "ORDER BY id"};
 constexpr Query kHistory = {
     "history", "SELECT status, time_ms, info FROM doc_history WHERE document_id = $1 ORDER BY id"};
 constexpr Query kReceipts = {

@@ -232,9 +232,13 @@ constexpr char kPutToken[] =
     "principal_id = excluded.principal_id, department = excluded.department";
 constexpr char kFindToken[] = "SELECT kind, principal_id, department FROM tokens WHERE hash = ?1";
 
+// Two index searches merged, not one OR: without statistics SQLite would search by kind
+// alone. The second arm skips rows the first one already has.
 constexpr char kFindDocuments[] =
     "SELECT " SHUMAO_DOC_COLUMNS
-    " FROM documents WHERE kind = ?1 AND (doc_key = ?2 OR alt_key = ?2) "
+    " FROM documents WHERE kind = ?1 AND doc_key = ?2 "
+    "UNION ALL SELECT " SHUMAO_DOC_COLUMNS
+    " FROM documents WHERE kind = ?1 AND alt_key = ?2 AND alt_key <> '' AND doc_key <> ?2 "
     "ORDER BY id";
 constexpr char kHistory[] =
     "SELECT status, time_ms, info FROM doc_history WHERE document_id = ?1 ORDER BY id";
