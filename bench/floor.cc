@@ -1,10 +1,10 @@
 #include "floor.h"
 
-#include <pugixml.hpp>
 #include <sqlite3.h>
 
 #include <chrono>
 #include <cstdio>
+#include <pugixml.hpp>
 
 namespace shumao::bench {
 
@@ -21,7 +21,8 @@ double ParseFloorSeconds(const std::vector<std::string>& bodies) {
   return s;
 }
 
-double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path, int batch) {
+double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path,
+                          int batch) {
   std::remove(path.c_str());
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
@@ -36,7 +37,8 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::str
                nullptr, nullptr, nullptr);
   sqlite3_stmt *im, *id, *ih, *ir;
   sqlite3_prepare_v2(db, "INSERT INTO m(guid, body) VALUES(?,?)", -1, &im, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO d(kind, scope, k, body) VALUES('orders','S',?,?)", -1, &id, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO d(kind, scope, k, body) VALUES('orders','S',?,?)", -1, &id,
+                     nullptr);
   sqlite3_prepare_v2(db, "INSERT INTO h(doc, status, info) VALUES(?, '2', 'ok')", -1, &ih, nullptr);
   sqlite3_prepare_v2(db, "INSERT INTO r(recipient, xml) VALUES('R', ?)", -1, &ir, nullptr);
   auto start = std::chrono::steady_clock::now();
@@ -55,7 +57,8 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::str
     sqlite3_bind_int64(ih, 1, sqlite3_last_insert_rowid(db));
     sqlite3_step(ih);
     sqlite3_reset(ih);
-    sqlite3_bind_text(ir, 1, b.data(), static_cast<int>(std::min<size_t>(b.size(), 600)), SQLITE_STATIC);
+    sqlite3_bind_text(ir, 1, b.data(), static_cast<int>(std::min<size_t>(b.size(), 600)),
+                      SQLITE_STATIC);
     sqlite3_step(ir);
     sqlite3_reset(ir);
     if (i % batch == static_cast<size_t>(batch - 1) || i + 1 == bodies.size()) {

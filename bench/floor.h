@@ -13,7 +13,8 @@ double ParseFloorSeconds(const std::vector<std::string>& bodies);
 // Seconds to insert `messages` × (1 message row with the body, 1 document row, 1 history
 // row, 1 receipt row) into a fresh SQLite file in WAL mode with synchronous=FULL, in
 // transactions of `batch` messages, with prepared statements: the rows intake writes.
-double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path, int batch);
+double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path,
+                          int batch);
 
 }  // namespace shumao::bench
 

@@ -50,15 +50,18 @@ class HttpTest : public ::testing::TestWithParam<std::string> {
     if (thread_.joinable()) thread_.join();
   }
 
-  static std::string Order() { return ReadFile(SharedDir() + "/ceb/samples/import/CEB311Message.xml"); }
+  static std::string Order() {
+    return ReadFile(SharedDir() + "/ceb/samples/import/CEB311Message.xml");
+  }
 
   std::string Token(const std::string& code, std::vector<std::string> roles) {
     env_->Register(code, roles);
     std::string token = RandomToken();
-    EXPECT_TRUE(env_->store
-                    ->PutToken(Sha256Hex(token),
-                               registry::Principal{registry::Principal::Kind::kEnterprise, code, ""})
-                    .ok());
+    EXPECT_TRUE(
+        env_->store
+            ->PutToken(Sha256Hex(token),
+                       registry::Principal{registry::Principal::Kind::kEnterprise, code, ""})
+            .ok());
     return token;
   }
 

@@ -2,9 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -86,14 +86,16 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   ctx.reset();
   fs::remove_all(dir);
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "{\"scenario\":\"%s\",\"parcels\":%lld,\"messages\":%zu,\"accepted\":%lld,\"seconds\":%.3f,"
-                "\"parcels_per_s\":%.0f,\"messages_per_s\":%.0f,\"floor_parcels_per_s\":%.0f,"
-                "\"floor_messages_per_s\":%.0f,\"floor_parse_s\":%.3f,\"floor_insert_s\":%.3f,\"ratio\":%.3f}",
-                o.scenario.c_str(), static_cast<long long>(summary.import_parcels), bodies.size(),
-                static_cast<long long>(accepted), secs, summary.import_parcels / secs, rate,
-                summary.import_parcels / (parse_s + insert_s), floor_rate, parse_s, insert_s,
-                rate / floor_rate);
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"scenario\":\"%s\",\"parcels\":%lld,\"messages\":%zu,\"accepted\":%lld,\"seconds\":%.3f,"
+      "\"parcels_per_s\":%.0f,\"messages_per_s\":%.0f,\"floor_parcels_per_s\":%.0f,"
+      "\"floor_messages_per_s\":%.0f,\"floor_parse_s\":%.3f,\"floor_insert_s\":%.3f,\"ratio\":%."
+      "3f}",
+      o.scenario.c_str(), static_cast<long long>(summary.import_parcels), bodies.size(),
+      static_cast<long long>(accepted), secs, summary.import_parcels / secs, rate,
+      summary.import_parcels / (parse_s + insert_s), floor_rate, parse_s, insert_s,
+      rate / floor_rate);
   return std::string(buf);
 }
 

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <future>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
+#include <thread>
 
 #include "common/time.h"
 #include "gen/generator.h"
@@ -46,8 +46,8 @@ StatusOr<std::string> Context::AddEnterprise(const registry::Enterprise& e) {
   }
   RETURN_IF_ERROR(store->PutEnterprise(e));
   std::string token = RandomToken();
-  RETURN_IF_ERROR(store->PutToken(Sha256Hex(token),
-                                  registry::Principal{registry::Principal::Kind::kEnterprise, e.code, ""}));
+  RETURN_IF_ERROR(store->PutToken(
+      Sha256Hex(token), registry::Principal{registry::Principal::Kind::kEnterprise, e.code, ""}));
   intake->InvalidateRegistry();
   return token;
 }
@@ -58,8 +58,9 @@ StatusOr<std::string> Context::AddUser(const registry::User& u) {
   }
   RETURN_IF_ERROR(store->PutUser(u));
   std::string token = RandomToken();
-  RETURN_IF_ERROR(store->PutToken(
-      Sha256Hex(token), registry::Principal{registry::Principal::Kind::kUser, u.name, u.department}));
+  RETURN_IF_ERROR(
+      store->PutToken(Sha256Hex(token),
+                      registry::Principal{registry::Principal::Kind::kUser, u.name, u.department}));
   return token;
 }
 
@@ -129,7 +130,8 @@ Status FillDemo(Context& ctx, int64_t parcels) {
   ss << in.rdbuf();
   rapidjson::Document parties;
   parties.Parse(ss.str().c_str());
-  if (parties.HasParseError() || !parties.IsArray()) return Internal("gen wrote an unreadable parties.json");
+  if (parties.HasParseError() || !parties.IsArray())
+    return Internal("gen wrote an unreadable parties.json");
   std::printf("Demo tokens (Authorization: Bearer TOKEN):\n");
   for (const auto& p : parties.GetArray()) {
     registry::Enterprise e;
@@ -140,10 +142,12 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     ASSIGN_OR_RETURN(std::string token, ctx.AddEnterprise(e));
     std::string roles;
     for (const auto& r : e.roles) roles += (roles.empty() ? "" : ",") + r;
-    std::printf("  %-20s %-12s %s  %s\n", e.code.c_str(), roles.c_str(), token.c_str(), e.name.c_str());
+    std::printf("  %-20s %-12s %s  %s\n", e.code.c_str(), roles.c_str(), token.c_str(),
+                e.name.c_str());
   }
   for (const char* dept : {"customs", "commerce", "admin"}) {
-    ASSIGN_OR_RETURN(std::string token, ctx.AddUser(registry::User{std::string("demo-") + dept, dept}));
+    ASSIGN_OR_RETURN(std::string token,
+                     ctx.AddUser(registry::User{std::string("demo-") + dept, dept}));
     std::printf("  %-20s %-12s %s\n", (std::string("demo-") + dept).c_str(), dept, token.c_str());
   }
   std::fflush(stdout);

@@ -14,14 +14,14 @@
 #include "registry/registry_types.h"
 #include "store/store.h"
 
-#define ASSIGN_OR_RETURN_INT(lhs, expr)                                   \
-  do {                                                                    \
-    auto _r = (expr);                                                     \
-    if (!_r.ok()) {                                                       \
+#define ASSIGN_OR_RETURN_INT(lhs, expr)                                     \
+  do {                                                                      \
+    auto _r = (expr);                                                       \
+    if (!_r.ok()) {                                                         \
       std::fprintf(stderr, "shumao: %s\n", _r.status().ToString().c_str()); \
-      return 1;                                                           \
-    }                                                                     \
-    lhs = std::move(_r).value();                                          \
+      return 1;                                                             \
+    }                                                                       \
+    lhs = std::move(_r).value();                                            \
   } while (0)
 
 namespace shumao::app {
@@ -51,9 +51,10 @@ struct Context {
 // Pushes `count` submissions through intake in order: chunks are prepared (decoded and
 // checked) on worker threads while the previous chunk commits, so both cores work.
 // on_chunk gets each chunk's results in order.
-void RunPipeline(intake::Intake& in, size_t count,
-                 const std::function<intake::Submission(size_t index)>& make, size_t chunk,
-                 const std::function<void(size_t begin, std::vector<intake::IntakeResult>&)>& on_chunk);
+void RunPipeline(
+    intake::Intake& in, size_t count, const std::function<intake::Submission(size_t index)>& make,
+    size_t chunk,
+    const std::function<void(size_t begin, std::vector<intake::IntakeResult>&)>& on_chunk);
 
 // Fills an empty database with a year of generated traffic and prints demo tokens.
 Status FillDemo(Context& ctx, int64_t parcels);

@@ -1,6 +1,5 @@
 // shumao: one binary, every command (see CONTRACT.md). Wiring lives here and only here.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -57,8 +56,9 @@ std::vector<fs::path> CollectFiles(const std::vector<std::string>& paths) {
     }
   }
   std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-    return a.filename().string() != b.filename().string() ? a.filename().string() < b.filename().string()
-                                                          : a.string() < b.string();
+    return a.filename().string() != b.filename().string()
+               ? a.filename().string() < b.filename().string()
+               : a.string() < b.string();
   });
   return files;
 }
@@ -100,13 +100,15 @@ int RunIngest(Context& ctx, const std::vector<std::string>& paths, bool replay) 
             std::printf(
                 "{\"file\":%s,\"type\":%s,\"receipt\":%s,\"kind\":%s,\"key\":%s,"
                 "\"returnStatus\":%s,\"returnInfo\":%s}\n",
-                file.c_str(), JsonString(r.message_type).c_str(), JsonString(r.receipt_type).c_str(),
-                JsonString(e.kind).c_str(), JsonString(e.key).c_str(),
-                JsonString(e.return_status).c_str(), JsonString(e.return_info).c_str());
+                file.c_str(), JsonString(r.message_type).c_str(),
+                JsonString(r.receipt_type).c_str(), JsonString(e.kind).c_str(),
+                JsonString(e.key).c_str(), JsonString(e.return_status).c_str(),
+                JsonString(e.return_info).c_str());
           }
         }
         size_t done = begin + results.size();
-        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::fprintf(stderr, "\ringest: %zu/%zu files (%.0f%%), %.0f files/s", done, files.size(),
                      100.0 * done / files.size(), done / std::max(secs, 1e-9));
       });
@@ -115,10 +117,12 @@ int RunIngest(Context& ctx, const std::vector<std::string>& paths, bool replay) 
   return 0;
 }
 
-int RunServe(Context& ctx, const std::string& listen, bool public_overview, const std::string& web_root) {
+int RunServe(Context& ctx, const std::string& listen, bool public_overview,
+             const std::string& web_root) {
   http::ServerOptions so;
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return Fail(InvalidArgument("--listen must be HOST:PORT", "listen"));
+  if (colon == std::string::npos)
+    return Fail(InvalidArgument("--listen must be HOST:PORT", "listen"));
   so.host = listen.substr(0, colon);
   try {
     so.port = std::stoi(listen.substr(colon + 1));
@@ -132,7 +136,8 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview, cons
   g_server = server->get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  std::fprintf(stderr, "shumao: serving http://%s (database: %s)\n", listen.c_str(), ctx.store->Engine().c_str());
+  std::fprintf(stderr, "shumao: serving http://%s (database: %s)\n", listen.c_str(),
+               ctx.store->Engine().c_str());
   Status st = (*server)->Run();
   g_server = nullptr;
   if (!st.ok()) return Fail(st);
@@ -142,8 +147,9 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview, cons
 }  // namespace
 
 int Main(int argc, char** argv) {
-  CLI::App app{"shumao — the online comprehensive service platform of a cross-border e-commerce "
-               "comprehensive pilot zone (跨境电商综试区线上综合服务平台)"};
+  CLI::App app{
+      "shumao — the online comprehensive service platform of a cross-border e-commerce "
+      "comprehensive pilot zone (跨境电商综试区线上综合服务平台)"};
   app.require_subcommand(1);
   ContextOptions copt;
   auto add_db = [&](CLI::App* c) {
@@ -161,59 +167,78 @@ int Main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "run the platform's HTTP API");
   add_db(serve);
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
-  serve->add_flag("--public-overview", public_overview, "show the statistics overview at / without login");
+  serve->add_flag("--public-overview", public_overview,
+                  "show the statistics overview at / without login");
   serve->add_option("--web-root", web_root, "folder of the built dashboard to serve at /");
 
   int64_t demo_lists = 20000;
-  auto* demo = app.add_subcommand("demo", "create a demo zone with a year of synthetic traffic, then serve");
+  auto* demo =
+      app.add_subcommand("demo", "create a demo zone with a year of synthetic traffic, then serve");
   add_db(demo);
-  demo->add_option("--lists", demo_lists, "parcels to generate (import and export together)")->capture_default_str();
+  demo->add_option("--lists", demo_lists, "parcels to generate (import and export together)")
+      ->capture_default_str();
   demo->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
 
   auto* enterprise = app.add_subcommand("enterprise", "the enterprise registry (备案)");
   enterprise->require_subcommand(1);
-  auto* ent_add = enterprise->add_subcommand("add", "register an enterprise; prints {\"code\":..,\"token\":..}");
+  auto* ent_add = enterprise->add_subcommand(
+      "add", "register an enterprise; prints {\"code\":..,\"token\":..}");
   add_db(ent_add);
   registry::Enterprise ent;
   ent_add->add_option("--code", ent.code, "customs code (10) or USCC (18)")->required();
   ent_add->add_option("--name", ent.name, "registered name")->required();
-  ent_add->add_option("--role", ent.roles, "role: ebp ebc agent logistics payment warehouse operator (repeatable)")
+  ent_add
+      ->add_option("--role", ent.roles,
+                   "role: ebp ebc agent logistics payment warehouse operator (repeatable)")
       ->required()
-      ->check(CLI::IsMember({"ebp", "ebc", "agent", "logistics", "payment", "warehouse", "operator"}));
+      ->check(
+          CLI::IsMember({"ebp", "ebc", "agent", "logistics", "payment", "warehouse", "operator"}));
   ent_add->add_option("--zone", ent.zone, "the zone it belongs to");
   ent_add->add_option("--park", ent.park, "the park within the zone");
 
   auto* user = app.add_subcommand("user", "department users");
   user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "add a department user; prints {\"name\":..,\"token\":..}");
+  auto* user_add =
+      user->add_subcommand("add", "add a department user; prints {\"name\":..,\"token\":..}");
   add_db(user_add);
   registry::User u;
-  user_add->add_option("--department", u.department, "customs tax fx commerce market security admin")
+  user_add
+      ->add_option("--department", u.department, "customs tax fx commerce market security admin")
       ->required()
       ->check(CLI::IsMember({"customs", "tax", "fx", "commerce", "market", "security", "admin"}));
   user_add->add_option("--name", u.name, "user name")->required();
 
   gen::GenOptions gopt;
-  auto* gen_cmd = app.add_subcommand("gen", "write deterministic, realistic CEB traffic as XML files");
+  auto* gen_cmd =
+      app.add_subcommand("gen", "write deterministic, realistic CEB traffic as XML files");
   gen_cmd->add_option("--seed", gopt.seed, "random seed: same seed, same bytes")->required();
-  gen_cmd->add_option("--import", gopt.import_parcels, "import parcels (order, payment, waybill, list, ...)");
-  gen_cmd->add_option("--export", gopt.export_parcels, "export parcels (order, receipts, waybill, list, arrival, departure)");
+  gen_cmd->add_option("--import", gopt.import_parcels,
+                      "import parcels (order, payment, waybill, list, ...)");
+  gen_cmd->add_option("--export", gopt.export_parcels,
+                      "export parcels (order, receipts, waybill, list, arrival, departure)");
   gen_cmd->add_option("--faults", gopt.faults, "fraction of parcels with one labelled fault (0..1)")
       ->check(CLI::Range(0.0, 1.0));
-  gen_cmd->add_option("--from", gopt.from, "first day, YYYY-MM-DD (Beijing)")->capture_default_str();
+  gen_cmd->add_option("--from", gopt.from, "first day, YYYY-MM-DD (Beijing)")
+      ->capture_default_str();
   gen_cmd->add_option("--to", gopt.to, "last day, YYYY-MM-DD (Beijing)")->capture_default_str();
   gen_cmd->add_option("--out", gopt.out_dir, "output folder")->required();
 
   std::vector<std::string> ingest_paths;
   bool replay = false;
-  auto* ingest = app.add_subcommand("ingest", "ingest CEB XML/JSON files or folders as the operator, in file-name order; prints one NDJSON line per business entity");
+  auto* ingest = app.add_subcommand("ingest",
+                                    "ingest CEB XML/JSON files or folders as the operator, in "
+                                    "file-name order; prints one NDJSON line per business entity");
   add_db(ingest);
-  ingest->add_flag("--replay", replay, "take each message's appTime as the clock (backfills, demo history)");
+  ingest->add_flag("--replay", replay,
+                   "take each message's appTime as the clock (backfills, demo history)");
   ingest->add_option("PATH", ingest_paths, "files or folders")->required();
 
   BenchOptions bopt;
-  auto* bench = app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
-  bench->add_option("--scenario", bopt.scenario, "intake")->check(CLI::IsMember({"intake"}))->capture_default_str();
+  auto* bench =
+      app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
+  bench->add_option("--scenario", bopt.scenario, "intake")
+      ->check(CLI::IsMember({"intake"}))
+      ->capture_default_str();
   bench->add_option("--parcels", bopt.parcels, "messages to push through")->capture_default_str();
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
 
@@ -222,10 +247,13 @@ int Main(int argc, char** argv) {
   if (*gen_cmd) {
     auto summary = gen::Generate(gopt);
     if (!summary.ok()) return Fail(summary.status());
-    std::printf("{\"files\":%lld,\"messages\":%lld,\"import\":%lld,\"export\":%lld,\"faults\":%lld,\"out\":%s}\n",
-                static_cast<long long>(summary->files), static_cast<long long>(summary->messages),
-                static_cast<long long>(summary->import_parcels), static_cast<long long>(summary->export_parcels),
-                static_cast<long long>(summary->faults), JsonString(gopt.out_dir).c_str());
+    std::printf(
+        "{\"files\":%lld,\"messages\":%lld,\"import\":%lld,\"export\":%lld,\"faults\":%lld,\"out\":"
+        "%s}\n",
+        static_cast<long long>(summary->files), static_cast<long long>(summary->messages),
+        static_cast<long long>(summary->import_parcels),
+        static_cast<long long>(summary->export_parcels), static_cast<long long>(summary->faults),
+        JsonString(gopt.out_dir).c_str());
     return 0;
   }
   if (*bench) {
@@ -241,13 +269,15 @@ int Main(int argc, char** argv) {
   if (*ent_add) {
     auto token = c.AddEnterprise(ent);
     if (!token.ok()) return Fail(token.status());
-    std::printf("{\"code\":%s,\"token\":%s}\n", JsonString(ent.code).c_str(), JsonString(*token).c_str());
+    std::printf("{\"code\":%s,\"token\":%s}\n", JsonString(ent.code).c_str(),
+                JsonString(*token).c_str());
     return 0;
   }
   if (*user_add) {
     auto token = c.AddUser(u);
     if (!token.ok()) return Fail(token.status());
-    std::printf("{\"name\":%s,\"token\":%s}\n", JsonString(u.name).c_str(), JsonString(*token).c_str());
+    std::printf("{\"name\":%s,\"token\":%s}\n", JsonString(u.name).c_str(),
+                JsonString(*token).c_str());
     return 0;
   }
   if (*ingest) return RunIngest(c, ingest_paths, replay);

@@ -25,17 +25,17 @@ struct SenderRule {
 };
 
 struct DocumentSpec {
-  const char* type;          // "CEB311"
-  const char* kind;          // documents API kind: "orders", "inventories", ...
-  const char* head;          // the entity's head group ("OrderHead"), or "" if flat
-  const char* scope_field;   // uniqueness scope ("ebpCode")
-  const char* key_field;     // business key ("orderNo")
-  const char* key_fallback;  // used when key_field is absent ("invtNo"), or ""
-  const char* alt_key_field; // second lookup key ("invtNo"), or ""
-  const char* receipt_type;  // "CEB312"
-  const char* code_exists;   // same key added again (appType 1)
+  const char* type;            // "CEB311"
+  const char* kind;            // documents API kind: "orders", "inventories", ...
+  const char* head;            // the entity's head group ("OrderHead"), or "" if flat
+  const char* scope_field;     // uniqueness scope ("ebpCode")
+  const char* key_field;       // business key ("orderNo")
+  const char* key_fallback;    // used when key_field is absent ("invtNo"), or ""
+  const char* alt_key_field;   // second lookup key ("invtNo"), or ""
+  const char* receipt_type;    // "CEB312"
+  const char* code_exists;     // same key added again (appType 1)
   const char* code_not_found;  // modify/delete of an unknown document
-  const char* code_state;    // modify/delete not allowed in the current status
+  const char* code_state;      // modify/delete not allowed in the current status
   std::vector<SenderRule> senders;
 };
 
@@ -45,9 +45,9 @@ std::span<const DocumentSpec> AllDocumentSpecs();
 // Party fields whose codes must be registered, with the role the code must hold.
 struct PartyField {
   const char* field;
-  const char* role;       // required role
-  const char* alt_role;   // also acceptable, or nullptr
-  const char* label_zh;   // "电商企业"
+  const char* role;      // required role
+  const char* alt_role;  // also acceptable, or nullptr
+  const char* label_zh;  // "电商企业"
 };
 std::span<const PartyField> PartyFields();
 

@@ -38,9 +38,8 @@ std::string Join(std::initializer_list<std::string_view> allowed) {
 Status Enum(const std::string& field, std::string_view v,
             std::initializer_list<std::string_view> allowed) {
   if (OneOf(v, allowed)) return Status::Ok();
-  return InvalidArgument("'" + std::string(v) + "' is not allowed here; expected one of: " +
-                             Join(allowed),
-                         field);
+  return InvalidArgument(
+      "'" + std::string(v) + "' is not allowed here; expected one of: " + Join(allowed), field);
 }
 
 // The code table an element's values come from, if any.
@@ -49,12 +48,18 @@ bool CodeTableOf(std::string_view name, CodeTable* t) {
     const char* name;
     CodeTable table;
   } kMap[] = {
-      {"currency", CodeTable::kCurrency},       {"fCurrency", CodeTable::kCurrency},
-      {"iCurrency", CodeTable::kCurrency},      {"country", CodeTable::kCountry},
-      {"tradeCountry", CodeTable::kCountry},    {"unit", CodeTable::kUnit},
-      {"unit1", CodeTable::kUnit},              {"unit2", CodeTable::kUnit},
-      {"customsCode", CodeTable::kCustomsDistrict}, {"portCode", CodeTable::kCustomsDistrict},
-      {"tradeMode", CodeTable::kTradeMode},     {"trafMode", CodeTable::kTransportMode},
+      {"currency", CodeTable::kCurrency},
+      {"fCurrency", CodeTable::kCurrency},
+      {"iCurrency", CodeTable::kCurrency},
+      {"country", CodeTable::kCountry},
+      {"tradeCountry", CodeTable::kCountry},
+      {"unit", CodeTable::kUnit},
+      {"unit1", CodeTable::kUnit},
+      {"unit2", CodeTable::kUnit},
+      {"customsCode", CodeTable::kCustomsDistrict},
+      {"portCode", CodeTable::kCustomsDistrict},
+      {"tradeMode", CodeTable::kTradeMode},
+      {"trafMode", CodeTable::kTransportMode},
   };
   for (const auto& m : kMap) {
     if (name == m.name) {
@@ -103,9 +108,8 @@ Status CheckLeaf(const Ctx& c, const Node& parent, const Node& n, const std::str
       size_t len = Utf8Length(v);
       if (len < static_cast<size_t>(d.min_length)) {
         if (v.empty()) return InvalidArgument("must not be empty", field);
-        return InvalidArgument("'" + v + "' is shorter than " + std::to_string(d.min_length) +
-                                   " characters",
-                               field);
+        return InvalidArgument(
+            "'" + v + "' is shorter than " + std::to_string(d.min_length) + " characters", field);
       }
       if (d.max_length >= 0 && len > static_cast<size_t>(d.max_length)) {
         return InvalidArgument("is " + std::to_string(len) + " characters long; at most " +
@@ -129,9 +133,8 @@ Status CheckLeaf(const Ctx& c, const Node& parent, const Node& n, const std::str
         return InvalidArgument("'" + v + "' is not an integer", field);
       }
       if (d.total_digits > 0 && static_cast<int>(s.size()) > d.total_digits) {
-        return InvalidArgument("'" + v + "' has more than " + std::to_string(d.total_digits) +
-                                   " digits",
-                               field);
+        return InvalidArgument(
+            "'" + v + "' has more than " + std::to_string(d.total_digits) + " digits", field);
       }
       break;
     }

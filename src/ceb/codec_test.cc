@@ -1,12 +1,13 @@
+#include "ceb/codec.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "../../tests/support/shared_dir.h"
 #include "ceb/catalog.h"
 #include "ceb/check.h"
-#include "ceb/codec.h"
 #include "ceb/xsd_validator.h"
-#include "../../tests/support/shared_dir.h"
 
 namespace shumao::ceb {
 namespace {
@@ -21,12 +22,12 @@ std::shared_ptr<const CodeTables> Codes() {
 }
 
 TEST(SchemaTest, EveryMessageOfTheStandardIsInTheTable) {
-  for (const char* t : {"CEB311", "CEB312", "CEB411", "CEB412", "CEB511", "CEB512", "CEB513",
-                        "CEB514", "CEB621", "CEB622", "CEB623", "CEB624", "CEB625", "CEB626",
-                        "CEB711", "CEB712", "CEB816", "CEB818", "CEB303", "CEB304", "CEB403",
-                        "CEB404", "CEB505", "CEB506", "CEB507", "CEB508", "CEB509", "CEB510",
-                        "CEB603", "CEB604", "CEB605", "CEB606", "CEB607", "CEB608", "CEB213",
-                        "CEB214", "CEB215", "CEB216", "CEB701", "CEB702", "CEB792", "CEB900"}) {
+  for (const char* t :
+       {"CEB311", "CEB312", "CEB411", "CEB412", "CEB511", "CEB512", "CEB513", "CEB514", "CEB621",
+        "CEB622", "CEB623", "CEB624", "CEB625", "CEB626", "CEB711", "CEB712", "CEB816", "CEB818",
+        "CEB303", "CEB304", "CEB403", "CEB404", "CEB505", "CEB506", "CEB507", "CEB508", "CEB509",
+        "CEB510", "CEB603", "CEB604", "CEB605", "CEB606", "CEB607", "CEB608", "CEB213", "CEB214",
+        "CEB215", "CEB216", "CEB701", "CEB702", "CEB792", "CEB900"}) {
     EXPECT_NE(FindMessageByType(t), nullptr) << t;
   }
 }

@@ -25,8 +25,7 @@ class JsonWalker {
       std::string_view key(it->name.GetString(), it->name.GetStringLength());
       if (depth == 0 && (key == "guid" || key == "version")) continue;
       if (def.ChildIndex(key) < 0) {
-        return Err("unknown field \"" + std::string(key) + "\" in " + std::string(def.name),
-                   key);
+        return Err("unknown field \"" + std::string(key) + "\" in " + std::string(def.name), key);
       }
     }
     auto kids = def.children();
@@ -50,9 +49,9 @@ class JsonWalker {
         bool entity = depth == 0 && i == 0;
         if ((cd.max_occurs >= 0 && n > cd.max_occurs) || (entity && n > limits_.max_entities)) {
           int max = entity && cd.max_occurs < 0 ? limits_.max_entities : cd.max_occurs;
-          Status s = Err("too many \"" + std::string(cd.name) + "\" (at most " +
-                             std::to_string(max) + ")",
-                         cd.name);
+          Status s =
+              Err("too many \"" + std::string(cd.name) + "\" (at most " + std::to_string(max) + ")",
+                  cd.name);
           return entity ? Status(Code::kTooLarge, s.message(), s.field()) : s;
         }
         for (int k = 0; k < n; ++k) {
@@ -77,7 +76,8 @@ class JsonWalker {
     if (def.kind == ElementKind::kGroup) return Group(v, def, out, depth);
     if (v.IsString()) {
       out.text.assign(v.GetString(), v.GetStringLength());
-    } else if (v.IsNumber() && (def.kind == ElementKind::kDecimal || def.kind == ElementKind::kInt)) {
+    } else if (v.IsNumber() &&
+               (def.kind == ElementKind::kDecimal || def.kind == ElementKind::kInt)) {
       out.text.assign(v.GetString(), v.GetStringLength());  // kept as written
     } else {
       return Err("\"" + std::string(def.name) + "\" must be a string", "");
@@ -154,8 +154,8 @@ void WriteJsonGroup(std::string& out, const Node& n, bool (*skip)(std::string_vi
 
 StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits) {
   if (bytes.size() > limits.max_bytes) {
-    return Status(Code::kTooLarge, "message body is larger than " +
-                                       std::to_string(limits.max_bytes) + " bytes");
+    return Status(Code::kTooLarge,
+                  "message body is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
   size_t bad = 0;
   if (!IsValidUtf8(bytes, &bad)) {
@@ -178,12 +178,13 @@ StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits)
   std::string_view root(it->name.GetString(), it->name.GetStringLength());
   const MessageDef* def = FindMessageByRoot(root);
   if (def == nullptr) {
-    return InvalidArgument("unknown root \"" + std::string(root) +
-                               "\": not a message of the CEB 2022 standard",
-                           std::string(root));
+    return InvalidArgument(
+        "unknown root \"" + std::string(root) + "\": not a message of the CEB 2022 standard",
+        std::string(root));
   }
   const rapidjson::Value& body = it->value;
-  if (!body.IsObject()) return InvalidArgument("\"" + std::string(root) + "\" must be an object", std::string(root));
+  if (!body.IsObject())
+    return InvalidArgument("\"" + std::string(root) + "\" must be an object", std::string(root));
   Message m;
   m.def = def;
   for (const char* attr : {"guid", "version"}) {

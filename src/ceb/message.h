@@ -18,7 +18,7 @@ namespace shumao::ceb {
 
 struct Node {
   const ElementDef* def = nullptr;
-  std::string text;  // leaf value; verbatim XML for kAnyXml and kSignature
+  std::string text;            // leaf value; verbatim XML for kAnyXml and kSignature
   std::vector<Node> children;  // in document (= schema) order
 
   std::string_view name() const { return def->name; }

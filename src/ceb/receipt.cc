@@ -100,13 +100,20 @@ Message BuildFormatReceipt(std::string_view return_status, std::string_view retu
     Node& leaf = ret.children.emplace_back();
     leaf.def = &f;
     std::string_view n = f.name;
-    if (n == "guid") leaf.text = m.guid;
-    else if (n == "returnStatus") leaf.text = std::string(return_status);
-    else if (n == "returnInfo") leaf.text = Truncate(return_info, f.max_length);
-    else if (n == "returnTime") leaf.text = FormatC17(time);
-    else if (n == "oriCopMsgId") leaf.text = "";
-    else if (n == "oriMessageType") leaf.text = Truncate(ori_message_type.empty() ? "Unknown" : ori_message_type, f.max_length);
-    else if (n == "oriBizMessage") leaf.text = std::move(clean);
+    if (n == "guid")
+      leaf.text = m.guid;
+    else if (n == "returnStatus")
+      leaf.text = std::string(return_status);
+    else if (n == "returnInfo")
+      leaf.text = Truncate(return_info, f.max_length);
+    else if (n == "returnTime")
+      leaf.text = FormatC17(time);
+    else if (n == "oriCopMsgId")
+      leaf.text = "";
+    else if (n == "oriMessageType")
+      leaf.text = Truncate(ori_message_type.empty() ? "Unknown" : ori_message_type, f.max_length);
+    else if (n == "oriBizMessage")
+      leaf.text = std::move(clean);
   }
   return m;
 }

@@ -1,11 +1,12 @@
 // Every receipt type the platform can produce validates against the official XSD.
+#include "ceb/receipt.h"
+
 #include <gtest/gtest.h>
 
+#include "../../tests/support/shared_dir.h"
 #include "ceb/catalog.h"
 #include "ceb/codec.h"
-#include "ceb/receipt.h"
 #include "ceb/xsd_validator.h"
-#include "../../tests/support/shared_dir.h"
 
 namespace shumao::ceb {
 namespace {
@@ -50,7 +51,8 @@ TEST_F(ReceiptTest, EveryReceiptTypeValidatesForEveryStatus) {
       Message r = BuildReceipt(*rdef, {e, e}, now);
       std::string xml = EncodeXml(r);
       Status st = xsd_->Validate(xml, rdef->direction);
-      EXPECT_TRUE(st.ok()) << spec.receipt_type << " " << status << ": " << st.ToString() << "\n" << xml;
+      EXPECT_TRUE(st.ok()) << spec.receipt_type << " " << status << ": " << st.ToString() << "\n"
+                           << xml;
       auto back = DecodeXml(xml);
       EXPECT_TRUE(back.ok()) << back.status().ToString();
       ++built;

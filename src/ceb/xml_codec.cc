@@ -1,7 +1,6 @@
 // XML side of codec.h. pugixml parses; the walk below applies the schema.
-#include <pugixml.hpp>
-
 #include <cstring>
+#include <pugixml.hpp>
 #include <sstream>
 
 #include "ceb/codec.h"
@@ -12,7 +11,8 @@ namespace {
 
 std::string_view LocalName(std::string_view qname, std::string_view* prefix = nullptr) {
   size_t colon = qname.find(':');
-  if (prefix) *prefix = colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
+  if (prefix)
+    *prefix = colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
   return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
 }
 
@@ -33,13 +33,15 @@ Status RejectDtdAndEntities(std::string_view b) {
   while ((p = b.find("<!", p)) != std::string_view::npos) {
     if (b.compare(p, 9, "<![CDATA[") == 0) {
       size_t end = b.find("]]>", p);
-      if (end == std::string_view::npos) return InvalidArgument("malformed XML: unterminated CDATA section");
+      if (end == std::string_view::npos)
+        return InvalidArgument("malformed XML: unterminated CDATA section");
       p = end + 3;
       continue;
     }
     if (b.compare(p, 4, "<!--") == 0) {
       size_t end = b.find("-->", p);
-      if (end == std::string_view::npos) return InvalidArgument("malformed XML: unterminated comment");
+      if (end == std::string_view::npos)
+        return InvalidArgument("malformed XML: unterminated comment");
       p = end + 3;
       continue;
     }
@@ -57,7 +59,8 @@ Status RejectDtdAndEntities(std::string_view b) {
       }
     }
     size_t semi = b.find(';', p);
-    std::string_view ref = semi == std::string_view::npos ? b.substr(p, 12) : b.substr(p + 1, semi - p - 1);
+    std::string_view ref =
+        semi == std::string_view::npos ? b.substr(p, 12) : b.substr(p + 1, semi - p - 1);
     if (semi == std::string_view::npos || semi - p > 12) {
       return InvalidArgument("malformed XML: '&' must start an entity or character reference");
     }
@@ -94,8 +97,9 @@ class XmlWalker {
       std::string_view local = LocalName(c.name(), &prefix);
       int idx = def.ChildIndex(Qualified(local));
       if (idx < 0) {
-        return Err("unknown element <" + std::string(local) + "> in <" + std::string(def.name) + ">",
-                   std::string(local));
+        return Err(
+            "unknown element <" + std::string(local) + "> in <" + std::string(def.name) + ">",
+            std::string(local));
       }
       if (static_cast<size_t>(idx) < di) {
         return Err("element <" + std::string(local) + "> is out of order in <" +
@@ -109,7 +113,8 @@ class XmlWalker {
         }
       }
       const ElementDef& cd = kids[di];
-      std::string_view want_ns = cd.kind == ElementKind::kSignature ? kDsigNamespace : kCebNamespace;
+      std::string_view want_ns =
+          cd.kind == ElementKind::kSignature ? kDsigNamespace : kCebNamespace;
       if (NamespaceOf(c, prefix) != want_ns) {
         return Err("element <" + std::string(c.name()) + "> is not in the namespace " +
                        std::string(want_ns),
@@ -277,8 +282,8 @@ void WriteNode(std::string& out, const Node& n, int indent) {
 
 StatusOr<Message> DecodeXml(std::string_view bytes, const DecodeLimits& limits) {
   if (bytes.size() > limits.max_bytes) {
-    return Status(Code::kTooLarge, "message body is larger than " +
-                                       std::to_string(limits.max_bytes) + " bytes");
+    return Status(Code::kTooLarge,
+                  "message body is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
   size_t bad = 0;
   if (!IsValidUtf8(bytes, &bad)) {
@@ -323,15 +328,15 @@ StatusOr<Message> DecodeXml(std::string_view bytes, const DecodeLimits& limits) 
 
   const MessageDef* def = FindMessageByRoot(local);
   if (def == nullptr) {
-    return InvalidArgument("unknown root element <" + std::string(local) +
-                               ">: not a message of the CEB 2022 standard",
-                           std::string(local));
+    return InvalidArgument(
+        "unknown root element <" + std::string(local) + ">: not a message of the CEB 2022 standard",
+        std::string(local));
   }
   if (ns != kCebNamespace) {
-    return InvalidArgument("<" + std::string(local) + "> must be in the namespace " +
-                               std::string(kCebNamespace) +
-                               (ns.empty() ? " (no namespace declared)" : ", not " + std::string(ns)),
-                           std::string(local));
+    return InvalidArgument(
+        "<" + std::string(local) + "> must be in the namespace " + std::string(kCebNamespace) +
+            (ns.empty() ? " (no namespace declared)" : ", not " + std::string(ns)),
+        std::string(local));
   }
   Message m;
   m.def = def;

@@ -42,7 +42,8 @@ class LibXmlValidator : public XsdValidator {
     xmlSchemaPtr s = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
     if (s == nullptr) {
-      return Status(Code::kFailedPrecondition, "cannot compile schema " + path + ": " + errors.text);
+      return Status(Code::kFailedPrecondition,
+                    "cannot compile schema " + path + ": " + errors.text);
     }
     return s;
   }

@@ -96,10 +96,10 @@ class [[nodiscard]] StatusOr {
 #define SHUMAO_CONCAT_INNER(a, b) a##b
 #define SHUMAO_CONCAT(a, b) SHUMAO_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::shumao::Status _st = (expr);             \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)      \
+  do {                             \
+    ::shumao::Status _st = (expr); \
+    if (!_st.ok()) return _st;     \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

@@ -41,18 +41,19 @@ class ServerImpl : public Server {
     svr_.set_payload_max_length(opt_.max_body_bytes);
     svr_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
-      Code code = res.status == 413 ? Code::kTooLarge
+      Code code = res.status == 413   ? Code::kTooLarge
                   : res.status == 404 ? Code::kNotFound
                   : res.status == 400 ? Code::kInvalidArgument
                                       : Code::kInternal;
-      std::string msg = res.status == 413 ? "request body is over the size limit"
+      std::string msg = res.status == 413   ? "request body is over the size limit"
                         : res.status == 404 ? "no such endpoint"
                                             : "request failed";
       res.set_content(intake::JsonError(Status(code, msg)), kJson);
     });
-    svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      SendError(res, Internal("internal error"));
-    });
+    svr_.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          SendError(res, Internal("internal error"));
+        });
     svr_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}", kJson);
     });
@@ -63,8 +64,9 @@ class ServerImpl : public Server {
     svr_.Get("/api/v1/receipts", [this](const httplib::Request& req, httplib::Response& res) {
       GetReceipts(req, res);
     });
-    svr_.Get(R"(/api/v1/documents/([^/]+)/(.+))",
-             [this](const httplib::Request& req, httplib::Response& res) { GetDocument(req, res); });
+    svr_.Get(
+        R"(/api/v1/documents/([^/]+)/(.+))",
+        [this](const httplib::Request& req, httplib::Response& res) { GetDocument(req, res); });
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
@@ -81,7 +83,8 @@ class ServerImpl : public Server {
       return Status(Code::kUnavailable,
                     "cannot listen on " + opt_.host + ":" + std::to_string(opt_.port));
     }
-    if (!svr_.listen_after_bind()) return Status(Code::kUnavailable, "the server stopped with an error");
+    if (!svr_.listen_after_bind())
+      return Status(Code::kUnavailable, "the server stopped with an error");
     return Status::Ok();
   }
   void Stop() override { svr_.stop(); }
@@ -124,15 +127,17 @@ class ServerImpl : public Server {
     } else if (ct.find("xml") != std::string::npos) {
       s.format = ceb::Format::kXml;
     } else {
-      return SendError(res, Status(Code::kUnsupportedMedia,
-                                   "Content-Type must be application/xml or application/json, not '" +
-                                       ct + "'"));
+      return SendError(
+          res,
+          Status(Code::kUnsupportedMedia,
+                 "Content-Type must be application/xml or application/json, not '" + ct + "'"));
     }
     s.body = req.body;
     s.principal = *principal;
     intake::IntakeResult r = intake_->Submit(std::move(s));
     res.status = r.http_status;
-    res.set_content(r.body, r.format == ceb::Format::kXml ? "application/xml; charset=utf-8" : kJson);
+    res.set_content(r.body,
+                    r.format == ceb::Format::kXml ? "application/xml; charset=utf-8" : kJson);
     if (r.http_status == 200) {
       ++accepted_;
     } else {
@@ -146,12 +151,14 @@ class ServerImpl : public Server {
     int64_t after = 0;
     int limit = 100;
     try {
-      if (req.has_param("after") && !req.get_param_value("after").empty()) after = std::stoll(req.get_param_value("after"));
+      if (req.has_param("after") && !req.get_param_value("after").empty())
+        after = std::stoll(req.get_param_value("after"));
       if (req.has_param("limit")) limit = std::stoi(req.get_param_value("limit"));
     } catch (...) {
       return SendError(res, InvalidArgument("after and limit must be integers", "after"));
     }
-    if (limit < 1 || limit > 1000) return SendError(res, InvalidArgument("limit must be 1..1000", "limit"));
+    if (limit < 1 || limit > 1000)
+      return SendError(res, InvalidArgument("limit must be 1..1000", "limit"));
     auto rows = store_->Receipts(principal->id, after, limit);
     if (!rows.ok()) return SendError(res, rows.status());
     std::string out = "{\"receipts\":[";
@@ -164,8 +171,8 @@ class ServerImpl : public Server {
       AppendJsonEscaped(out, r.return_status);
       out += "\",\"returnInfo\":\"";
       AppendJsonEscaped(out, r.return_info);
-      out += "\",\"time\":\"" + FormatIso(Timestamp{r.time_ms}) + "\",\"keys\":" +
-             (r.keys_json.empty() ? "{}" : r.keys_json) + ",\"xml\":\"";
+      out += "\",\"time\":\"" + FormatIso(Timestamp{r.time_ms}) +
+             "\",\"keys\":" + (r.keys_json.empty() ? "{}" : r.keys_json) + ",\"xml\":\"";
       AppendJsonEscaped(out, r.xml);
       out += "\"}";
       next = r.cursor;
@@ -176,7 +183,8 @@ class ServerImpl : public Server {
 
   // May the caller see a document, and its personal data unmasked?
   static bool IsParty(const registry::Principal& p, const store::DocumentRow& d) {
-    if (p.kind == registry::Principal::Kind::kUser) return true;  // departments, scoped later by feeds
+    if (p.kind == registry::Principal::Kind::kUser)
+      return true;  // departments, scoped later by feeds
     return d.sender == p.id || d.parties.find("," + p.id + ",") != std::string::npos;
   }
   static bool SeesPersonalData(const registry::Principal& p, const store::DocumentRow& d) {
@@ -213,7 +221,8 @@ class ServerImpl : public Server {
       if (pii.ok() && !p.HasParseError() && p.IsObject()) {
         const ceb::DocumentSpec* spec = ceb::FindDocumentSpec(doc->message_type);
         rapidjson::Value* target = &body;
-        if (spec && spec->head[0] != '\0' && body.HasMember(spec->head) && body[spec->head].IsObject()) {
+        if (spec && spec->head[0] != '\0' && body.HasMember(spec->head) &&
+            body[spec->head].IsObject()) {
           target = &body[spec->head];
         }
         bool clear = SeesPersonalData(*principal, *doc);
@@ -221,7 +230,8 @@ class ServerImpl : public Server {
           std::string name = it->name.GetString();
           std::string value = it->value.GetString();
           if (!clear) value = ceb::MaskPersonal(name, value);
-          target->AddMember(rapidjson::Value(name.c_str(), alloc), rapidjson::Value(value.c_str(), alloc), alloc);
+          target->AddMember(rapidjson::Value(name.c_str(), alloc),
+                            rapidjson::Value(value.c_str(), alloc), alloc);
         }
       }
     }
@@ -260,18 +270,25 @@ class ServerImpl : public Server {
     auto m = store_->CountMessages();
     auto d = store_->CountDocuments();
     auto r = store_->CountReceipts();
-    out += "# HELP shumao_stored_messages Messages in the raw message log.\n# TYPE shumao_stored_messages gauge\n";
+    out +=
+        "# HELP shumao_stored_messages Messages in the raw message log.\n# TYPE "
+        "shumao_stored_messages gauge\n";
     out += "shumao_stored_messages " + std::to_string(m.ok() ? *m : -1) + "\n";
-    out += "# HELP shumao_stored_documents Business documents stored.\n# TYPE shumao_stored_documents gauge\n";
+    out +=
+        "# HELP shumao_stored_documents Business documents stored.\n# TYPE shumao_stored_documents "
+        "gauge\n";
     out += "shumao_stored_documents " + std::to_string(d.ok() ? *d : -1) + "\n";
-    out += "# HELP shumao_stored_receipts Receipts in the feeds.\n# TYPE shumao_stored_receipts gauge\n";
+    out +=
+        "# HELP shumao_stored_receipts Receipts in the feeds.\n# TYPE shumao_stored_receipts "
+        "gauge\n";
     out += "shumao_stored_receipts " + std::to_string(r.ok() ? *r : -1) + "\n";
     res.set_content(out, "text/plain; version=0.0.4");
   }
 
   void Home(httplib::Response& res) {
     res.set_content(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数贸 Shumao</title></head>"
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>数贸 "
+        "Shumao</title></head>"
         "<body><h1>数贸 Shumao — 跨境电商综试区线上综合服务平台</h1>"
         "<p>API: POST /api/v1/messages (CEB XML or JSON), GET /api/v1/receipts, "
         "GET /api/v1/documents/{kind}/{key}, /healthz, /metrics. See docs/openapi.yaml.</p>"
@@ -295,7 +312,8 @@ class ServerImpl : public Server {
 StatusOr<std::unique_ptr<Server>> Server::Create(store::Store* store, intake::Intake* intake,
                                                  std::shared_ptr<const Vault> vault,
                                                  ServerOptions options) {
-  return std::unique_ptr<Server>(new ServerImpl(store, intake, std::move(vault), std::move(options)));
+  return std::unique_ptr<Server>(
+      new ServerImpl(store, intake, std::move(vault), std::move(options)));
 }
 
 }  // namespace shumao::http

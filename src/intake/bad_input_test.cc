@@ -2,9 +2,9 @@
 // and the field named, nothing is stored, and intake keeps working afterwards.
 #include <gtest/gtest.h>
 
+#include "../../tests/support/shared_dir.h"
 #include "ceb/codec.h"
 #include "intake/test_env.h"
-#include "../../tests/support/shared_dir.h"
 
 namespace shumao::intake {
 namespace {
@@ -70,34 +70,68 @@ std::vector<Case> Cases() {
   for (int i = 0; i < 5000; ++i) nested += "</a>";
   nested += "</x>";
   return {
-      {"malformed", Replace(order, "</ceb:orderNo>", "</ceb:orderNoX>"), ceb::Format::kXml, 400, "", "malformed XML"},
+      {"malformed", Replace(order, "</ceb:orderNo>", "</ceb:orderNoX>"), ceb::Format::kXml, 400, "",
+       "malformed XML"},
       {"truncated", order.substr(0, order.size() / 2), ceb::Format::kXml, 400, "", "malformed XML"},
-      {"wrong_namespace", Replace(order, "http://www.chinaport.gov.cn/ceb", "http://example.com/ceb"), ceb::Format::kXml, 400, "CEB311Message", "namespace"},
-      {"unknown_root", Replace(Replace(order, "ceb:CEB311Message", "ceb:CEB399Message"), "ceb:CEB311Message", "ceb:CEB399Message"), ceb::Format::kXml, 400, "CEB399Message", "unknown root"},
-      {"receipt_as_declaration", ReadFile(SharedDir() + "/ceb/samples/import/CEB312Message.xml"), ceb::Format::kXml, 400, "CEB312Message", "not a declaration"},
-      {"dtd", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ELEMENT x ANY>]>" + order.substr(order.find("<ceb:CEB311")), ceb::Format::kXml, 400, "", "DTD"},
-      {"billion_laughs", "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><lolz>&lol2;</lolz>", ceb::Format::kXml, 400, "", "DTD"},
-      {"external_entity", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><x>&xxe;</x>", ceb::Format::kXml, 400, "", "DTD"},
+      {"wrong_namespace",
+       Replace(order, "http://www.chinaport.gov.cn/ceb", "http://example.com/ceb"),
+       ceb::Format::kXml, 400, "CEB311Message", "namespace"},
+      {"unknown_root",
+       Replace(Replace(order, "ceb:CEB311Message", "ceb:CEB399Message"), "ceb:CEB311Message",
+               "ceb:CEB399Message"),
+       ceb::Format::kXml, 400, "CEB399Message", "unknown root"},
+      {"receipt_as_declaration", ReadFile(SharedDir() + "/ceb/samples/import/CEB312Message.xml"),
+       ceb::Format::kXml, 400, "CEB312Message", "not a declaration"},
+      {"dtd",
+       "<?xml version=\"1.0\"?><!DOCTYPE x [<!ELEMENT x ANY>]>" +
+           order.substr(order.find("<ceb:CEB311")),
+       ceb::Format::kXml, 400, "", "DTD"},
+      {"billion_laughs",
+       "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
+       "\"&lol;&lol;&lol;&lol;\">]><lolz>&lol2;</lolz>",
+       ceb::Format::kXml, 400, "", "DTD"},
+      {"external_entity",
+       "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "
+       "\"file:///etc/passwd\">]><x>&xxe;</x>",
+       ceb::Format::kXml, 400, "", "DTD"},
       {"undeclared_entity", SetField(order, "note", "&xxe;"), ceb::Format::kXml, 400, "", "entity"},
-      {"deep_nesting", SetField(order, "note", nested), ceb::Format::kXml, 400, "", "must not contain elements"},
+      {"deep_nesting", SetField(order, "note", nested), ceb::Format::kXml, 400, "",
+       "must not contain elements"},
       {"too_many_entities", ManyOrders(101), ceb::Format::kXml, 413, "Order", "more than 100"},
-      {"body_over_limit", order + std::string(11 * 1024 * 1024, ' '), ceb::Format::kXml, 413, "", "larger than"},
-      {"invalid_utf8", SetField(order, "note", "\xc3\x28\xff"), ceb::Format::kXml, 400, "", "UTF-8"},
-      {"overlong_field", SetField(order, "orderNo", std::string(61, 'N')), ceb::Format::kXml, 400, "Order[1].OrderHead.orderNo", "at most 60"},
-      {"missing_required", DropField(order, "buyerName"), ceb::Format::kXml, 400, "Order[1].OrderHead.buyerName", "missing"},
-      {"malformed_amount", SetField(order, "goodsValue", "12.3.4"), ceb::Format::kXml, 400, "Order[1].OrderHead.goodsValue", "amount"},
-      {"too_many_decimals", SetField(order, "freight", "1.123456"), ceb::Format::kXml, 400, "Order[1].OrderHead.freight", "decimals"},
-      {"negative_amount", SetField(order, "discount", "-5"), ceb::Format::kXml, 400, "Order[1].OrderHead.discount", "negative"},
-      {"unknown_country", SetField(order, "country", "998"), ceb::Format::kXml, 400, "OrderList[1].country", "unknown country"},
-      {"unknown_unit", SetField(order, "unit", "aaa"), ceb::Format::kXml, 400, "OrderList[1].unit", "unknown unit"},
-      {"bad_enum", SetField(order, "appType", "7"), ceb::Format::kXml, 400, "Order[1].OrderHead.appType", "expected one of"},
-      {"bad_time", SetField(order, "appTime", "20261340120000"), ceb::Format::kXml, 400, "Order[1].OrderHead.appTime", "valid date"},
-      {"unknown_element", Replace(order, "<ceb:note>", "<ceb:remark>x</ceb:remark><ceb:note>"), ceb::Format::kXml, 400, "remark", "unknown element"},
-      {"malformed_json", "{\"CEB311Message\": {\"guid\": ", ceb::Format::kJson, 400, "", "malformed JSON"},
-      {"json_unknown_field", Replace(Json(), "\"orderNo\"", "\"orderNumber\":\"1\",\"orderNo\""), ceb::Format::kJson, 400, "orderNumber", "unknown field"},
-      {"json_missing_required", Replace(Json(), "\"buyerName\"", "\"buyerNameX\""), ceb::Format::kJson, 400, "buyerName", ""},
-      {"json_invalid_utf8", Replace(Json(), "\"orderNo\":\"", "\"orderNo\":\"\xff"), ceb::Format::kJson, 400, "", "UTF-8"},
-      {"json_wrong_type", Replace(Json(), "\"OrderHead\":{", "\"OrderHead\":{\"x\":1,"), ceb::Format::kJson, 400, "x", ""},
+      {"body_over_limit", order + std::string(11 * 1024 * 1024, ' '), ceb::Format::kXml, 413, "",
+       "larger than"},
+      {"invalid_utf8", SetField(order, "note", "\xc3\x28\xff"), ceb::Format::kXml, 400, "",
+       "UTF-8"},
+      {"overlong_field", SetField(order, "orderNo", std::string(61, 'N')), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.orderNo", "at most 60"},
+      {"missing_required", DropField(order, "buyerName"), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.buyerName", "missing"},
+      {"malformed_amount", SetField(order, "goodsValue", "12.3.4"), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.goodsValue", "amount"},
+      {"too_many_decimals", SetField(order, "freight", "1.123456"), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.freight", "decimals"},
+      {"negative_amount", SetField(order, "discount", "-5"), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.discount", "negative"},
+      {"unknown_country", SetField(order, "country", "998"), ceb::Format::kXml, 400,
+       "OrderList[1].country", "unknown country"},
+      {"unknown_unit", SetField(order, "unit", "aaa"), ceb::Format::kXml, 400, "OrderList[1].unit",
+       "unknown unit"},
+      {"bad_enum", SetField(order, "appType", "7"), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.appType", "expected one of"},
+      {"bad_time", SetField(order, "appTime", "20261340120000"), ceb::Format::kXml, 400,
+       "Order[1].OrderHead.appTime", "valid date"},
+      {"unknown_element", Replace(order, "<ceb:note>", "<ceb:remark>x</ceb:remark><ceb:note>"),
+       ceb::Format::kXml, 400, "remark", "unknown element"},
+      {"malformed_json", "{\"CEB311Message\": {\"guid\": ", ceb::Format::kJson, 400, "",
+       "malformed JSON"},
+      {"json_unknown_field", Replace(Json(), "\"orderNo\"", "\"orderNumber\":\"1\",\"orderNo\""),
+       ceb::Format::kJson, 400, "orderNumber", "unknown field"},
+      {"json_missing_required", Replace(Json(), "\"buyerName\"", "\"buyerNameX\""),
+       ceb::Format::kJson, 400, "buyerName", ""},
+      {"json_invalid_utf8", Replace(Json(), "\"orderNo\":\"", "\"orderNo\":\"\xff"),
+       ceb::Format::kJson, 400, "", "UTF-8"},
+      {"json_wrong_type", Replace(Json(), "\"OrderHead\":{", "\"OrderHead\":{\"x\":1,"),
+       ceb::Format::kJson, 400, "x", ""},
   };
 }
 

@@ -123,8 +123,9 @@ class IntakeImpl : public Intake {
       out.refused = Refusal(st, format, type, s.body);
       return std::move(out);
     };
-    StatusOr<ceb::Message> decoded =
-        format == ceb::Format::kXml ? ceb::DecodeXml(s.body, opt_.limits) : ceb::DecodeJson(s.body, opt_.limits);
+    StatusOr<ceb::Message> decoded = format == ceb::Format::kXml
+                                         ? ceb::DecodeXml(s.body, opt_.limits)
+                                         : ceb::DecodeJson(s.body, opt_.limits);
     if (!decoded.ok()) return refuse(decoded.status(), ceb::SniffRootName(s.body));
     ceb::Message& m = *decoded;
     std::string root = m.def->root;
@@ -145,7 +146,8 @@ class IntakeImpl : public Intake {
 
     // Who sends it.
     std::optional<registry::Enterprise> sender;
-    if (s.principal.kind == registry::Principal::Kind::kEnterprise) sender = LookupEnterprise(s.principal.id);
+    if (s.principal.kind == registry::Principal::Kind::kEnterprise)
+      sender = LookupEnterprise(s.principal.id);
     auto msg = std::make_shared<PreparedMessage>();
     msg->spec = spec;
     msg->receipt_def = ceb::FindMessageByType(spec->receipt_type);
@@ -156,7 +158,8 @@ class IntakeImpl : public Intake {
       const ceb::Node* head = ceb::HeadOf(*spec, *entities[i]);
       std::string path = std::string(entities[i]->name()) + "[" + std::to_string(i + 1) + "]";
       if (head == nullptr) return refuse(InvalidArgument("entity has no head", path), root);
-      Status allowed = registry::CheckSender(s.principal, sender ? &*sender : nullptr, *spec, *head, path);
+      Status allowed =
+          registry::CheckSender(s.principal, sender ? &*sender : nullptr, *spec, *head, path);
       if (!allowed.ok()) return refuse(allowed, root);
       if (s.replay && i == 0) {
         auto t = ParseC14(head->Get("appTime"));
@@ -169,9 +172,8 @@ class IntakeImpl : public Intake {
       e.head = head;
       e.app_type = std::string(head->Get("appType"));
       e.status = head->Get("appStatus") == "1" ? "1" : "2";
-      e.refused = registry::CheckParties(*head, [this](const std::string& code) {
-        return LookupEnterprise(code);
-      });
+      e.refused = registry::CheckParties(
+          *head, [this](const std::string& code) { return LookupEnterprise(code); });
       FillRow(*spec, m, *entities[i], *head, msg->sender, msg->time, e.row);
       msg->entities.push_back(std::move(e));
     }
@@ -236,7 +238,8 @@ class IntakeImpl : public Intake {
     row.kind = spec.kind;
     row.scope = std::string(head.Get(spec.scope_field));
     row.key = std::string(head.Get(spec.key_field));
-    if (row.key.empty() && spec.key_fallback[0] != '\0') row.key = std::string(head.Get(spec.key_fallback));
+    if (row.key.empty() && spec.key_fallback[0] != '\0')
+      row.key = std::string(head.Get(spec.key_fallback));
     if (row.key.empty()) row.key = std::string(head.Get("guid"));
     if (spec.alt_key_field[0] != '\0') row.alt_key = std::string(head.Get(spec.alt_key_field));
     row.message_type = spec.type;
@@ -256,9 +259,12 @@ class IntakeImpl : public Intake {
     pii += "}";
     row.body_json = ceb::EncodeNodeJson(entity, &ceb::IsPersonalField);
     row.pii_sealed = pii.size() > 2 ? opt_.vault->Seal(pii) : std::string();
-    std::string_view id_type = head.Has("buyerIdNumber") ? head.Get("buyerIdType") : head.Get("payerIdType");
-    std::string_view id_number = head.Has("buyerIdNumber") ? head.Get("buyerIdNumber") : head.Get("payerIdNumber");
-    if (!id_number.empty()) row.buyer_hash = opt_.vault->KeyedHash(std::string(id_type) + ":" + std::string(id_number));
+    std::string_view id_type =
+        head.Has("buyerIdNumber") ? head.Get("buyerIdType") : head.Get("payerIdType");
+    std::string_view id_number =
+        head.Has("buyerIdNumber") ? head.Get("buyerIdNumber") : head.Get("payerIdNumber");
+    if (!id_number.empty())
+      row.buyer_hash = opt_.vault->KeyedHash(std::string(id_type) + ":" + std::string(id_number));
     row.updated_ms = time.millis;
     (void)m;
   }
@@ -303,13 +309,15 @@ class IntakeImpl : public Intake {
     bool accepted = false;
   };
 
-  std::vector<IntakeResult> CommitBatch(const std::vector<std::shared_ptr<PreparedMessage>>& batch) {
+  std::vector<IntakeResult> CommitBatch(
+      const std::vector<std::shared_ptr<PreparedMessage>>& batch) {
     std::vector<IntakeResult> results(batch.size());
     Status st = TryCommit(batch, results);
     if (!st.ok()) {
       for (size_t i = 0; i < batch.size(); ++i) {
-        results[i] = Refusal(Status(Code::kUnavailable, "the message was not stored: " + st.message()),
-                             ceb::Format::kJson, batch[i]->message.def->root, "");
+        results[i] =
+            Refusal(Status(Code::kUnavailable, "the message was not stored: " + st.message()),
+                    ceb::Format::kJson, batch[i]->message.def->root, "");
       }
     }
     return results;
@@ -332,7 +340,8 @@ class IntakeImpl : public Intake {
         Answer& a = answers[k];
         if (seen) {
           a.status = spec.code_exists;
-          a.info = "重复报文，报文guid[" + pm.message.guid + "]已接收，不重复入库 (duplicate message)";
+          a.info =
+              "重复报文，报文guid[" + pm.message.guid + "]已接收，不重复入库 (duplicate message)";
           continue;
         }
         if (e.refused) {
@@ -357,10 +366,10 @@ class IntakeImpl : public Intake {
       std::vector<ceb::ReceiptEntry> entries;
       IntakeResult& r = results[i];
       for (size_t k = 0; k < pm.entities.size(); ++k) {
-        entries.push_back(ceb::ReceiptEntry{pm.entities[k].head, answers[k].status,
-                                            answers[k].info, answers[k].values});
-        r.entities.push_back(EntityOutcome{spec.kind, pm.entities[k].row.key, answers[k].status,
-                                           answers[k].info});
+        entries.push_back(ceb::ReceiptEntry{pm.entities[k].head, answers[k].status, answers[k].info,
+                                            answers[k].values});
+        r.entities.push_back(
+            EntityOutcome{spec.kind, pm.entities[k].row.key, answers[k].status, answers[k].info});
       }
       ceb::Message receipt = ceb::BuildReceipt(*pm.receipt_def, entries, pm.time);
       std::string receipt_xml = ceb::EncodeXml(receipt);
@@ -409,7 +418,8 @@ class IntakeImpl : public Intake {
     if (e.app_type == "1") {
       if (live) {
         a.status = spec.code_exists;
-        a.info = "业务主键重复，" + what + "已存在 (a document with this key exists; use appType 2 to modify it)";
+        a.info = "业务主键重复，" + what +
+                 "已存在 (a document with this key exists; use appType 2 to modify it)";
         return Status::Ok();
       }
       info = e.status == "1" ? "暂存成功[" + row.guid + "]" : "新增申报成功[" + row.guid + "]";

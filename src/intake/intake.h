@@ -60,7 +60,7 @@ struct IntakeResult {
   std::string message_type;  // "CEB311" when known
   std::string receipt_type;  // "CEB312" when a receipt was produced
   std::vector<EntityOutcome> entities;
-  Status error;              // why it was refused (ok when a receipt was produced)
+  Status error;  // why it was refused (ok when a receipt was produced)
 };
 
 class PreparedMessage;  // opaque: a checked message ready to commit

@@ -9,11 +9,11 @@
 #include <map>
 #include <set>
 
+#include "../../tests/support/shared_dir.h"
 #include "ceb/catalog.h"
 #include "ceb/codec.h"
 #include "ceb/xsd_validator.h"
 #include "intake/test_env.h"
-#include "../../tests/support/shared_dir.h"
 
 namespace shumao::intake {
 namespace {
@@ -34,7 +34,8 @@ class IntakeTest : public ::testing::TestWithParam<std::string> {
   }
 
   // The declaration samples, with every party they name registered in every role.
-  std::vector<std::string> Declarations(const std::vector<std::string>& files = SampleFiles("import")) {
+  std::vector<std::string> Declarations(
+      const std::vector<std::string>& files = SampleFiles("import")) {
     std::vector<std::string> out;
     for (const std::string& path : files) {
       std::string body = ReadFile(path);
@@ -66,7 +67,7 @@ class IntakeTest : public ::testing::TestWithParam<std::string> {
   }
 
   int64_t Count(const char* what) {
-    auto n = std::string(what) == "messages" ? env_->store->CountMessages()
+    auto n = std::string(what) == "messages"    ? env_->store->CountMessages()
              : std::string(what) == "documents" ? env_->store->CountDocuments()
                                                 : env_->store->CountReceipts();
     EXPECT_TRUE(n.ok());
@@ -100,7 +101,8 @@ TEST_P(IntakeTest, ImportSamplesAreAcceptedWithSchemaValidReceipts) {
       accepted[r.message_type] += ok;
     }
   }
-  for (const char* t : {"CEB311", "CEB411", "CEB511", "CEB513", "CEB621", "CEB623", "CEB625", "CEB711"}) {
+  for (const char* t :
+       {"CEB311", "CEB411", "CEB511", "CEB513", "CEB621", "CEB623", "CEB625", "CEB711"}) {
     EXPECT_GT(accepted[t], 0) << t;
   }
 }
@@ -123,7 +125,8 @@ TEST_P(IntakeTest, RepairedExportSamplesAreAccepted) {
     int accepted = 0;
     for (const auto& e : r.entities) {
       accepted += e.return_status == "2";
-      EXPECT_TRUE(e.return_status == "2" || e.return_status == ceb::FindDocumentSpec(r.message_type)->code_exists)
+      EXPECT_TRUE(e.return_status == "2" ||
+                  e.return_status == ceb::FindDocumentSpec(r.message_type)->code_exists)
           << r.message_type << " " << e.return_status << " " << e.return_info;
     }
     EXPECT_GT(accepted, 0) << r.message_type;
@@ -146,12 +149,14 @@ TEST_P(IntakeTest, JsonFormsGetJsonReceipts) {
 TEST_P(IntakeTest, ResendingAnythingIsAnsweredAsDuplicateAndStoresNothing) {
   std::vector<std::string> decls = Declarations();
   for (const std::string& body : decls) ASSERT_EQ(Send(body).http_status, 200);
-  int64_t messages = Count("messages"), documents = Count("documents"), receipts = Count("receipts");
+  int64_t messages = Count("messages"), documents = Count("documents"),
+          receipts = Count("receipts");
   for (const std::string& body : decls) {
     IntakeResult r = Send(body);  // same guid
     ASSERT_EQ(r.http_status, 200);
     for (const auto& e : r.entities) {
-      EXPECT_EQ(e.return_status, ceb::FindDocumentSpec(r.message_type)->code_exists) << e.return_info;
+      EXPECT_EQ(e.return_status, ceb::FindDocumentSpec(r.message_type)->code_exists)
+          << e.return_info;
     }
     EXPECT_TRUE(xsd_->Validate(r.body, ceb::Direction::kImport).ok());
   }

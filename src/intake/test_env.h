@@ -65,7 +65,10 @@ class IntakeEnv {
   }
 
   void Register(const std::string& code, std::vector<std::string> roles) {
-    ASSERT_TRUE(store->PutEnterprise(registry::Enterprise{code, "测试企业" + code, std::move(roles), "", ""}).ok());
+    ASSERT_TRUE(
+        store
+            ->PutEnterprise(registry::Enterprise{code, "测试企业" + code, std::move(roles), "", ""})
+            .ok());
     intake->InvalidateRegistry();
   }
 

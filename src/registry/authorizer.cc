@@ -26,9 +26,9 @@ Status CheckSender(const Principal& principal, const Enterprise* sender,
                     path + "." + rule.field);
     }
   }
-  return Status(Code::kPermissionDenied,
-                "enterprise " + sender->code + " has no role that may send " + spec.type +
-                    " (roles that may: " + roles + ", operator)");
+  return Status(Code::kPermissionDenied, "enterprise " + sender->code +
+                                             " has no role that may send " + spec.type +
+                                             " (roles that may: " + roles + ", operator)");
 }
 
 std::optional<PartyProblem> CheckParties(const ceb::Node& head, const EnterpriseLookup& lookup) {
@@ -42,7 +42,8 @@ std::optional<PartyProblem> CheckParties(const ceb::Node& head, const Enterprise
     }
     if (!e->HasRole(p.role) && !(p.alt_role && e->HasRole(p.alt_role)) && !e->HasRole("operator")) {
       return PartyProblem{"-10101", "企业[" + std::string(code) + "]未备案为" + p.label_zh + " (" +
-                                        p.field + " is registered without the role " + p.role + ")"};
+                                        p.field + " is registered without the role " + p.role +
+                                        ")"};
     }
   }
   return std::nullopt;

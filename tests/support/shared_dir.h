@@ -3,8 +3,8 @@
 #ifndef SHUMAO_TESTS_SUPPORT_SHARED_DIR_H_
 #define SHUMAO_TESTS_SUPPORT_SHARED_DIR_H_
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,7 +28,8 @@ inline std::string ReadFile(const std::string& path) {
 // The sample files of one direction ("import" or "export"), sorted by name.
 inline std::vector<std::string> SampleFiles(const std::string& direction) {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(SharedDir() + "/ceb/samples/" + direction)) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(SharedDir() + "/ceb/samples/" + direction)) {
     if (e.path().extension() == ".xml") out.push_back(e.path().string());
   }
   std::sort(out.begin(), out.end());
