@@ -46,8 +46,10 @@
 // name_hs_mismatch, missing_departure. planner.h says how each is made.
 //
 // Determinism: the same options give byte-identical files on any machine (own integer
-// PRNG, no clock, no floating point in the data path). Signatures are structurally valid
-// placeholders (real signing comes with the ceb signer).
+// PRNG, no clock, no floating point in the data path). CEB621 (the import XSD requires
+// it), CEB603 and CEB509 (the PDF marks it required) carry an SM2-SM3 ds:Signature that is
+// structurally valid but a placeholder: digest and value are PRNG bytes, KeyInfo names a
+// key only. Real signing comes with the ceb signer.
 //
 // Thread safety: Generate may run concurrently for different out_dirs.
 #ifndef SHUMAO_GEN_GENERATOR_H_
@@ -75,9 +77,9 @@ struct GenSummary {
   int64_t files = 0;     // CEB XML files written (duplicates counted twice)
   int64_t messages = 0;  // distinct CEB messages
   int64_t import_parcels = 0, export_parcels = 0;
-  int64_t faults = 0;  // faulty parcels (= lines of labels.ndjson)
-  std::map<std::string, int64_t> faults_by_type;
-  std::map<std::string, int64_t> files_by_type;  // "CEB311" -> files
+  int64_t faults = 0;                             // faulty parcels (= lines of labels.ndjson)
+  std::map<std::string, int64_t> faults_by_type;  // both directions together
+  std::map<std::string, int64_t> files_by_type;   // "CEB311" -> files
 };
 
 // Writes the traffic described above. Errors: InvalidArgument for bad options (negative
