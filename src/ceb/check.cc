@@ -19,29 +19,6 @@ struct Ctx {
   std::string path;
 };
 
-bool OneOf(std::string_view v, std::initializer_list<std::string_view> allowed) {
-  for (auto a : allowed) {
-    if (v == a) return true;
-  }
-  return false;
-}
-
-std::string Join(std::initializer_list<std::string_view> allowed) {
-  std::string s;
-  for (auto a : allowed) {
-    if (!s.empty()) s += ", ";
-    s += a.empty() ? "(empty)" : std::string(a);
-  }
-  return s;
-}
-
-Status Enum(const std::string& field, std::string_view v,
-            std::initializer_list<std::string_view> allowed) {
-  if (OneOf(v, allowed)) return Status::Ok();
-  return InvalidArgument(
-      "'" + std::string(v) + "' is not allowed here; expected one of: " + Join(allowed), field);
-}
-
 // The code table an element's values come from, if any.
 bool CodeTableOf(std::string_view name, CodeTable* t) {
   static const struct {
@@ -70,37 +47,70 @@ bool CodeTableOf(std::string_view name, CodeTable* t) {
   return false;
 }
 
-Status CheckEnums(const Ctx& c, const Node& parent, const Node& n, const std::string& field) {
-  std::string_view name = n.name();
-  std::string_view v = n.text;
-  bool import = c.msg.def->direction == Direction::kImport;
-  std::string_view type = c.msg.type();
-  if (name == "appType") return Enum(field, v, {"1", "2", "3"});
-  if (name == "appStatus") return Enum(field, v, {"1", "2"});
-  if (name == "orderType") return import ? Enum(field, v, {"I"}) : Enum(field, v, {"E", "B", "W"});
+// The value rules of one leaf element, worked out once per element of the schema table
+// (each element belongs to one message, so its parent and direction are fixed).
+struct LeafRule {
+  std::vector<std::string_view> allowed;  // enumeration, empty: none
+  bool time = false;                      // a C14 time
+  int table = -1;                         // a CodeTable, -1: none
+  bool gcode = false;                     // an HS code
+};
+
+std::vector<std::string_view> AllowedValues(std::string_view name, std::string_view parent,
+                                            bool import, std::string_view type) {
+  if (name == "appType") return {"1", "2", "3"};
+  if (name == "appStatus") return {"1", "2"};
+  if (name == "orderType")
+    return import ? std::vector<std::string_view>{"I"}
+                  : std::vector<std::string_view>{"E", "B", "W"};
   if (name == "ieFlag") {
     bool in = import || type == "CEB213" || type == "CEB215";
-    return in ? Enum(field, v, {"I"}) : Enum(field, v, {"E"});
+    return {in ? "I" : "E"};
   }
-  if (name == "buyerIdType" || name == "payerIdType") return Enum(field, v, {"1", "2"});
-  if (name == "statisticsFlag") return Enum(field, v, {"A", "B"});
-  if (name == "summaryFlag") return Enum(field, v, {"1", "2"});
-  if (name == "itemNameFlag") return Enum(field, v, {"", "1"});
+  if (name == "buyerIdType" || name == "payerIdType") return {"1", "2"};
+  if (name == "statisticsFlag") return {"A", "B"};
+  if (name == "summaryFlag") return {"1", "2"};
+  if (name == "itemNameFlag") return {"", "1"};
   // logisticsStatus: the notes list only S (签收) but the official CEB513 sample sends R,
   // so no enumeration is enforced for it.
-  if (name == "dxpMode") return Enum(field, v, {"DXP"});
-  if (name == "fFlag" || name == "iFlag") return Enum(field, v, {"1", "2", "3"});
-  if (name == "status" && parent.name() == "BaseSubscribe") {
-    return Enum(field, v, {"ALL", "DATA", "RET"});
-  }
-  if (name == "status" && (parent.name() == "TaxHeadRd" || parent.name() == "TaxHeadStatus")) {
-    return Enum(field, v, {"1", "2", "3"});
-  }
-  if (import && name == "currency") return Enum(field, v, {"142"});
-  return Status::Ok();
+  if (name == "dxpMode") return {"DXP"};
+  if (name == "fFlag" || name == "iFlag") return {"1", "2", "3"};
+  if (name == "status" && parent == "BaseSubscribe") return {"ALL", "DATA", "RET"};
+  if (name == "status" && (parent == "TaxHeadRd" || parent == "TaxHeadStatus"))
+    return {"1", "2", "3"};
+  if (import && name == "currency") return {"142"};
+  return {};
 }
 
-Status CheckLeaf(const Ctx& c, const Node& parent, const Node& n, const std::string& field) {
+void BuildRules(const ElementDef& group, const MessageDef& m, std::vector<LeafRule>& rules) {
+  bool declaration = FindDocumentSpec(m.type) != nullptr;
+  for (const ElementDef& d : group.children()) {
+    if (d.kind == ElementKind::kGroup) {
+      BuildRules(d, m, rules);
+      continue;
+    }
+    LeafRule& r = rules[ElementIndex(d)];
+    std::string_view n = d.name;
+    if (declaration)
+      r.allowed = AllowedValues(n, group.name, m.direction == Direction::kImport, m.type);
+    r.time = n == "appTime" || n == "payTime" || n == "logisticsTime" || n == "leaveTime" ||
+             n == "accountingDate" || n == "startTime" || n == "endTime";
+    CodeTable t;
+    if (CodeTableOf(n, &t)) r.table = static_cast<int>(t);
+    r.gcode = n == "gcode";
+  }
+}
+
+const std::vector<LeafRule>& Rules() {
+  static const std::vector<LeafRule> rules = [] {
+    std::vector<LeafRule> r(ElementCount());
+    for (const MessageDef& m : AllMessages()) BuildRules(m.root_element(), m, r);
+    return r;
+  }();
+  return rules;
+}
+
+Status CheckLeaf(const Ctx& c, const Node& n, const std::string& field) {
   const ElementDef& d = *n.def;
   const std::string& v = n.text;
   switch (d.kind) {
@@ -140,22 +150,32 @@ Status CheckLeaf(const Ctx& c, const Node& parent, const Node& n, const std::str
     }
     default: return Status::Ok();
   }
-  std::string_view name = n.name();
   if (v.empty() && d.min_occurs == 0) return Status::Ok();
-  if (c.declaration) RETURN_IF_ERROR(CheckEnums(c, parent, n, field));
-  if (name == "appTime" || name == "payTime" || name == "logisticsTime" || name == "leaveTime" ||
-      name == "accountingDate" || name == "startTime" || name == "endTime") {
+  const LeafRule& rule = Rules()[ElementIndex(d)];
+  if (!rule.allowed.empty()) {
+    bool ok = false;
+    for (std::string_view a : rule.allowed) ok |= v == a;
+    if (!ok) {
+      std::string list;
+      for (std::string_view a : rule.allowed) {
+        if (!list.empty()) list += ", ";
+        list += a.empty() ? "(empty)" : std::string(a);
+      }
+      return InvalidArgument("'" + v + "' is not allowed here; expected one of: " + list, field);
+    }
+  }
+  if (rule.time) {
     auto t = ParseC14(v);
     if (!t.ok()) return InvalidArgument(t.status().message(), field);
   }
-  CodeTable table;
-  if (CodeTableOf(name, &table)) {
+  if (rule.table >= 0) {
+    CodeTable table = static_cast<CodeTable>(rule.table);
     if (!c.opt.codes->Contains(table, v)) {
       return InvalidArgument("unknown " + std::string(CodeTableName(table)) + " code '" + v + "'",
                              field);
     }
   }
-  if (name == "gcode") {
+  if (rule.gcode) {
     bool simplified = v.size() == 4 || v.size() == 6 || v.size() == 8;
     if (!IsDigits(v) || (!simplified && !c.opt.codes->Contains(CodeTable::kHsCode, v))) {
       return InvalidArgument("unknown HS code '" + v + "'", field);
@@ -190,7 +210,7 @@ Status Walk(Ctx& c, const Node& n, std::vector<Frame>& stack) {
     if (child.def->kind == ElementKind::kGroup) {
       RETURN_IF_ERROR(Walk(c, child, stack));
     } else {
-      Status st = CheckLeaf(c, n, child, c.path);
+      Status st = CheckLeaf(c, child, c.path);
       if (!st.ok()) return Status(st.code(), st.message(), PathOf(stack));
     }
     stack.pop_back();

@@ -1,5 +1,7 @@
 #include "ceb/schema.h"
 
+#include <iterator>
+
 namespace shumao::ceb {
 namespace {
 #include "ceb/schema_data.inc"
@@ -17,6 +19,9 @@ int ElementDef::ChildIndex(std::string_view n) const {
 }
 
 const ElementDef& MessageDef::root_element() const { return kElements[root_index]; }
+
+int ElementIndex(const ElementDef& def) { return static_cast<int>(&def - kElements); }
+int ElementCount() { return static_cast<int>(std::size(kElements)); }
 
 std::span<const MessageDef> AllMessages() { return std::span<const MessageDef>(kMessages); }
 

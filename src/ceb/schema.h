@@ -54,6 +54,9 @@ struct MessageDef {
 };
 
 std::span<const MessageDef> AllMessages();
+// Position of an element in the one flat element table (for per-element side tables).
+int ElementIndex(const ElementDef& def);
+int ElementCount();
 const MessageDef* FindMessageByType(std::string_view type);  // "CEB311"
 const MessageDef* FindMessageByRoot(std::string_view root);  // "CEB311Message"
 

@@ -16,14 +16,36 @@ std::string_view LocalName(std::string_view qname, std::string_view* prefix = nu
   return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
 }
 
-// The namespace URI bound to `prefix` at `node` (walking up), or "" if unbound.
+// The namespace URI bound to `prefix` at `node` (walking up), or "" if unbound. No
+// allocation: this runs for every element.
 std::string_view NamespaceOf(pugi::xml_node node, std::string_view prefix) {
-  std::string attr = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
   for (; node && node.type() == pugi::node_element; node = node.parent()) {
-    if (!node.first_attribute()) continue;
-    if (pugi::xml_attribute a = node.attribute(attr.c_str())) return a.value();
+    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+      std::string_view name = a.name();
+      if (name.size() < 5 || name.compare(0, 5, "xmlns") != 0) continue;
+      if (prefix.empty()
+              ? name.size() == 5
+              : name.size() == 6 + prefix.size() && name[5] == ':' && name.substr(6) == prefix) {
+        return a.value();
+      }
+    }
   }
   return {};
+}
+
+// The local part of a schema element name ("ds:Signature" → "Signature").
+std::string_view SchemaLocal(const ElementDef& d) { return LocalName(d.name); }
+
+// Index of the child named `local`, looking first where schema order says it should be.
+int FindChild(const ElementDef& def, size_t from, std::string_view local) {
+  auto kids = def.children();
+  for (size_t i = from; i < kids.size() && i < from + 2; ++i) {
+    if (SchemaLocal(kids[i]) == local) return static_cast<int>(i);
+  }
+  for (size_t i = 0; i < kids.size(); ++i) {
+    if (SchemaLocal(kids[i]) == local) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 // Refuses DTDs and entity references other than the five predefined ones and character
@@ -95,7 +117,7 @@ class XmlWalker {
       }
       std::string_view prefix;
       std::string_view local = LocalName(c.name(), &prefix);
-      int idx = def.ChildIndex(Qualified(local));
+      int idx = FindChild(def, di, local);
       if (idx < 0) {
         return Err(
             "unknown element <" + std::string(local) + "> in <" + std::string(def.name) + ">",
@@ -160,9 +182,6 @@ class XmlWalker {
       if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\t') return false;
     }
     return true;
-  }
-  static std::string Qualified(std::string_view local) {
-    return local == "Signature" ? "ds:Signature" : std::string(local);
   }
 
   Status Element(pugi::xml_node xml, const ElementDef& def, Node& out, int depth) {

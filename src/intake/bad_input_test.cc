@@ -155,7 +155,9 @@ TEST_P(BadInputTest, EachIsRefusedWithTheFieldNamedAndNothingStored) {
     if (c.format == ceb::Format::kXml) {
       // XML senders get a CEB900 naming the field.
       EXPECT_NE(r.body.find("CEB900Message"), std::string::npos);
-      if (*c.field) EXPECT_NE(r.body.find(c.field), std::string::npos);
+      if (*c.field) {
+        EXPECT_NE(r.body.find(c.field), std::string::npos);
+      }
     } else {
       EXPECT_NE(r.body.find("\"error\""), std::string::npos) << r.body;
     }
