@@ -23,28 +23,34 @@ double ParseFloorSeconds(const std::vector<std::string>& bodies) {
 
 double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path,
                           int batch) {
-  std::remove(path.c_str());
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db,
-               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-               "CREATE TABLE m(id INTEGER PRIMARY KEY, guid TEXT UNIQUE, body BLOB);"
-               "CREATE TABLE d(id INTEGER PRIMARY KEY, kind TEXT, scope TEXT, k TEXT, body TEXT,"
-               " UNIQUE(kind, scope, k));"
-               "CREATE TABLE h(id INTEGER PRIMARY KEY, doc INTEGER, status TEXT, info TEXT);"
-               "CREATE TABLE r(id INTEGER PRIMARY KEY, recipient TEXT, xml TEXT);"
-               "CREATE INDEX h_doc ON h(doc); CREATE INDEX r_rec ON r(recipient, id);",
-               nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
   sqlite3_stmt *im, *id, *ih, *ir;
-  sqlite3_prepare_v2(db, "INSERT INTO m(guid, body) VALUES(?,?)", -1, &im, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO d(kind, scope, k, body) VALUES('orders','S',?,?)", -1, &id,
-                     nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO h(doc, status, info) VALUES(?, '2', 'ok')", -1, &ih, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO r(recipient, xml) VALUES('R', ?)", -1, &ir, nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO messages (guid, type, sender, format, received_ms, body_sealed) "
+                     "VALUES (?1, 'CEB311', 'OPERATOR', 'xml', 1, ?2)",
+                     -1, &im, nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO documents (kind, scope, doc_key, alt_key, message_type, status, "
+                     "return_info, guid, sender, parties, body_json, pii_sealed, buyer_hash, "
+                     "updated_ms, deleted) VALUES ('orders', 'EBP0000001', ?1, '', 'CEB311', '2', "
+                     "'ok', ?1, 'OPERATOR', ',EBP0000001,', ?2, ?3, ?4, 1, 0)",
+                     -1, &id, nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO doc_history (document_id, status, time_ms, info) "
+                     "VALUES (?1, '2', 1, 'ok')",
+                     -1, &ih, nullptr);
+  sqlite3_prepare_v2(
+      db,
+      "INSERT INTO receipts (recipient, type, return_status, return_info, keys_json, "
+      "xml, time_ms) VALUES ('OPERATOR', 'CEB312', '2', 'ok', '{}', ?1, 1)",
+      -1, &ir, nullptr);
+  std::string pii(120, 'p'), hash(64, 'h'), receipt(700, 'r');
   auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < bodies.size(); ++i) {
     if (i % batch == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    std::string key = std::to_string(i);
+    std::string key = "FLOOR-" + std::to_string(i);
     const std::string& b = bodies[i];
     sqlite3_bind_text(im, 1, key.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_blob(im, 2, b.data(), static_cast<int>(b.size()), SQLITE_STATIC);
@@ -52,13 +58,14 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::str
     sqlite3_reset(im);
     sqlite3_bind_text(id, 1, key.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(id, 2, b.data(), static_cast<int>(b.size() / 2), SQLITE_STATIC);
+    sqlite3_bind_blob(id, 3, pii.data(), static_cast<int>(pii.size()), SQLITE_STATIC);
+    sqlite3_bind_text(id, 4, hash.c_str(), -1, SQLITE_STATIC);
     sqlite3_step(id);
     sqlite3_reset(id);
     sqlite3_bind_int64(ih, 1, sqlite3_last_insert_rowid(db));
     sqlite3_step(ih);
     sqlite3_reset(ih);
-    sqlite3_bind_text(ir, 1, b.data(), static_cast<int>(std::min<size_t>(b.size(), 600)),
-                      SQLITE_STATIC);
+    sqlite3_bind_text(ir, 1, receipt.data(), static_cast<int>(receipt.size()), SQLITE_STATIC);
     sqlite3_step(ir);
     sqlite3_reset(ir);
     if (i % batch == static_cast<size_t>(batch - 1) || i + 1 == bodies.size()) {
@@ -68,9 +75,6 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::str
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (auto* st : {im, id, ih, ir}) sqlite3_finalize(st);
   sqlite3_close(db);
-  std::remove(path.c_str());
-  std::remove((path + "-wal").c_str());
-  std::remove((path + "-shm").c_str());
   return s;
 }
 

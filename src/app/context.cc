@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -77,7 +78,8 @@ StatusOr<std::string> Context::EnsureSystemOperator() {
 
 void RunPipeline(intake::Intake& in, size_t count,
                  const std::function<intake::Submission(size_t)>& make, size_t chunk,
-                 const std::function<void(size_t, std::vector<intake::IntakeResult>&)>& on_chunk) {
+                 const std::function<void(size_t, std::vector<intake::IntakeResult>&)>& on_chunk,
+                 double* commit_seconds) {
   auto prepare = [&](size_t begin) {
     size_t end = std::min(count, begin + chunk);
     std::vector<intake::Intake::Prepared> prepared(end - begin);
@@ -97,7 +99,12 @@ void RunPipeline(intake::Intake& in, size_t count,
   for (size_t begin = 0; begin < count; begin += chunk) {
     std::future<std::vector<intake::Intake::Prepared>> ahead;
     if (begin + chunk < count) ahead = std::async(std::launch::async, prepare, begin + chunk);
+    auto t0 = std::chrono::steady_clock::now();
     std::vector<intake::IntakeResult> results = in.CommitAll(std::move(current));
+    if (commit_seconds) {
+      *commit_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
     on_chunk(begin, results);
     if (ahead.valid()) current = ahead.get();
   }

@@ -50,11 +50,13 @@ struct Context {
 
 // Pushes `count` submissions through intake in order: chunks are prepared (decoded and
 // checked) on worker threads while the previous chunk commits, so both cores work.
-// on_chunk gets each chunk's results in order.
+// on_chunk gets each chunk's results in order. If `commit_seconds` is given, the time
+// spent committing (the single writer) is added to it.
 void RunPipeline(
     intake::Intake& in, size_t count, const std::function<intake::Submission(size_t index)>& make,
     size_t chunk,
-    const std::function<void(size_t begin, std::vector<intake::IntakeResult>&)>& on_chunk);
+    const std::function<void(size_t begin, std::vector<intake::IntakeResult>&)>& on_chunk,
+    double* commit_seconds = nullptr);
 
 // Fills an empty database with a year of generated traffic and prints demo tokens.
 Status FillDemo(Context& ctx, int64_t parcels);

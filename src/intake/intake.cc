@@ -33,6 +33,7 @@ class PreparedMessage {
   Submission submission;
   std::string sender;  // enterprise code (or user name)
   Timestamp time;
+  std::string body_sealed;  // the raw message, sealed on the preparing thread
   std::vector<PreparedEntity> entities;
 };
 
@@ -178,6 +179,7 @@ class IntakeImpl : public Intake {
       msg->entities.push_back(std::move(e));
     }
     msg->message = std::move(m);
+    msg->body_sealed = opt_.vault->Seal(s.body);
     msg->submission = std::move(s);
     out.message = std::move(msg);
     return out;
@@ -359,7 +361,7 @@ class IntakeImpl : public Intake {
         mr.sender = pm.sender;
         mr.format = pm.submission.format == ceb::Format::kXml ? "xml" : "json";
         mr.received_ms = pm.time.millis;
-        mr.body_sealed = opt_.vault->Seal(pm.submission.body);
+        mr.body_sealed = std::move(pm.body_sealed);
         RETURN_IF_ERROR(txn->AddMessage(mr));
       }
       // The synchronous receipt: one return entity per business entity.

@@ -269,7 +269,7 @@ constexpr Query kPutDocument = {
     "INSERT INTO documents (kind, scope, doc_key, alt_key, message_type, status, return_info, "
     "guid, sender, parties, body_json, pii_sealed, buyer_hash, updated_ms, deleted) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-    "ON CONFLICT (kind, scope, doc_key) DO UPDATE SET alt_key = EXCLUDED.alt_key, "
+    "ON CONFLICT (kind, doc_key, scope) DO UPDATE SET alt_key = EXCLUDED.alt_key, "
     "message_type = EXCLUDED.message_type, status = EXCLUDED.status, "
     "return_info = EXCLUDED.return_info, guid = EXCLUDED.guid, sender = EXCLUDED.sender, "
     "parties = EXCLUDED.parties, body_json = EXCLUDED.body_json, "

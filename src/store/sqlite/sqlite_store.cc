@@ -198,7 +198,7 @@ constexpr char kPutDocument[] =
     "INSERT INTO documents (kind, scope, doc_key, alt_key, message_type, status, return_info, "
     "guid, sender, parties, body_json, pii_sealed, buyer_hash, updated_ms, deleted) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-    "ON CONFLICT (kind, scope, doc_key) DO UPDATE SET alt_key = excluded.alt_key, "
+    "ON CONFLICT (kind, doc_key, scope) DO UPDATE SET alt_key = excluded.alt_key, "
     "message_type = excluded.message_type, status = excluded.status, "
     "return_info = excluded.return_info, guid = excluded.guid, sender = excluded.sender, "
     "parties = excluded.parties, body_json = excluded.body_json, "
