@@ -35,6 +35,10 @@ class PreparedMessage {
   Timestamp time;
   std::string body_sealed;  // the raw message, sealed on the preparing thread
   std::vector<PreparedEntity> entities;
+  // For one-entity messages: the receipt as it will read if the entity is accepted, built
+  // on the preparing thread with kPreNoMark where the preNo goes (the writer patches it).
+  std::string accept_xml, accept_json;
+  std::string accept_info;
 };
 
 namespace {
@@ -58,6 +62,19 @@ std::string CodeString(Code c) {
 // The document is still with the sender (saved or declared, not yet taken up by
 // customs): modify and delete are allowed only then.
 bool Modifiable(const std::string& status) { return status == "1" || status == "2"; }
+
+// The text of an accepting receipt, by operation.
+std::string AcceptInfo(const std::string& app_type, const std::string& status,
+                       const std::string& guid) {
+  if (app_type == "2") return "变更申报成功[" + guid + "]";
+  if (app_type == "3") return "删除成功[" + guid + "]";
+  return status == "1" ? "暂存成功[" + guid + "]" : "新增申报成功[" + guid + "]";
+}
+
+// Stands for the preNo in a receipt built before the document has its id; 18 characters,
+// like a real preNo, so that the receipt validates and the patch is a plain overwrite.
+constexpr std::string_view kPreNoMark = "PRENO_PLACEHOLDER_";
+static_assert(kPreNoMark.size() == 18);
 
 std::string PreNo(Timestamp t, int64_t id) {
   char buf[32];
@@ -177,6 +194,17 @@ class IntakeImpl : public Intake {
           *head, [this](const std::string& code) { return LookupEnterprise(code); });
       FillRow(*spec, m, *entities[i], *head, msg->sender, msg->time, e.row);
       msg->entities.push_back(std::move(e));
+    }
+    if (msg->entities.size() == 1 && !msg->entities[0].refused) {
+      const PreparedEntity& e = msg->entities[0];
+      msg->accept_info = AcceptInfo(e.app_type, e.status, e.row.guid);
+      ceb::Message receipt =
+          ceb::BuildReceipt(*msg->receipt_def,
+                            {ceb::ReceiptEntry{e.head, e.status, msg->accept_info,
+                                               AcceptValues(*spec, e, std::string(kPreNoMark))}},
+                            msg->time);
+      msg->accept_xml = ceb::EncodeXml(receipt);
+      if (s.format == ceb::Format::kJson) msg->accept_json = ceb::EncodeJson(receipt);
     }
     msg->message = std::move(m);
     msg->body_sealed = opt_.vault->Seal(s.body);
@@ -373,13 +401,24 @@ class IntakeImpl : public Intake {
         r.entities.push_back(
             EntityOutcome{spec.kind, pm.entities[k].row.key, answers[k].status, answers[k].info});
       }
-      ceb::Message receipt = ceb::BuildReceipt(*pm.receipt_def, entries, pm.time);
-      std::string receipt_xml = ceb::EncodeXml(receipt);
       r.http_status = 200;
       r.format = pm.submission.format;
       r.message_type = spec.type;
       r.receipt_type = pm.receipt_def->type;
-      r.body = r.format == ceb::Format::kXml ? receipt_xml : ceb::EncodeJson(receipt);
+      std::string receipt_xml;
+      bool as_prepared =
+          !pm.accept_xml.empty() && answers[0].accepted && answers[0].info == pm.accept_info;
+      if (as_prepared) {
+        // The common case: the receipt built while preparing, with its preNo filled in.
+        const std::string& pre_no = answers[0].values[0].second;
+        receipt_xml = Patch(std::move(pm.accept_xml), pre_no);
+        r.body =
+            r.format == ceb::Format::kXml ? receipt_xml : Patch(std::move(pm.accept_json), pre_no);
+      } else {
+        ceb::Message receipt = ceb::BuildReceipt(*pm.receipt_def, entries, pm.time);
+        receipt_xml = ceb::EncodeXml(receipt);
+        r.body = r.format == ceb::Format::kXml ? receipt_xml : ceb::EncodeJson(receipt);
+      }
       if (!any_accepted) continue;
       // The feed keeps one receipt per entity; a one-entity message reuses its receipt.
       for (size_t k = 0; k < pm.entities.size(); ++k) {
@@ -424,7 +463,7 @@ class IntakeImpl : public Intake {
                  "已存在 (a document with this key exists; use appType 2 to modify it)";
         return Status::Ok();
       }
-      info = e.status == "1" ? "暂存成功[" + row.guid + "]" : "新增申报成功[" + row.guid + "]";
+      info = AcceptInfo(e.app_type, e.status, row.guid);
     } else {
       if (!live) {
         a.status = spec.code_not_found;
@@ -438,7 +477,7 @@ class IntakeImpl : public Intake {
                  std::string(e.app_type == "2" ? "变更" : "删除") + "，" + what;
         return Status::Ok();
       }
-      info = e.app_type == "2" ? "变更申报成功[" + row.guid + "]" : "删除成功[" + row.guid + "]";
+      info = AcceptInfo(e.app_type, e.status, row.guid);
       row.id = existing->id;
       if (e.app_type == "3") {
         row.body_json = existing->body_json;
@@ -453,12 +492,26 @@ class IntakeImpl : public Intake {
     a.status = e.status;
     a.info = info;
     a.accepted = true;
-    std::string pre = PreNo(pm.time, row.id);
-    a.values.emplace_back("preNo", pre);
-    if (std::string_view(spec.key_field) == "copNo" || e.head->Get("copNo").empty()) {
-      a.values.emplace_back("copNo", row.key);
-    }
+    a.values = AcceptValues(spec, e, PreNo(pm.time, row.id));
     return Status::Ok();
+  }
+
+  // Values an accepting receipt carries beyond the head: the e-Port number and the key.
+  static std::vector<std::pair<std::string, std::string>> AcceptValues(
+      const ceb::DocumentSpec& spec, const PreparedEntity& e, std::string pre_no) {
+    std::vector<std::pair<std::string, std::string>> values;
+    values.emplace_back("preNo", std::move(pre_no));
+    if (std::string_view(spec.key_field) == "copNo" || e.head->Get("copNo").empty()) {
+      values.emplace_back("copNo", e.row.key);
+    }
+    return values;
+  }
+
+  // Overwrites the preNo mark in a prebuilt receipt.
+  static std::string Patch(std::string text, const std::string& pre_no) {
+    size_t p = text.find(kPreNoMark);
+    if (p != std::string::npos) text.replace(p, kPreNoMark.size(), pre_no);
+    return text;
   }
 
   store::Store* store_;

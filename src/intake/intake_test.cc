@@ -89,6 +89,11 @@ TEST_P(IntakeTest, ImportSamplesAreAcceptedWithSchemaValidReceipts) {
     EXPECT_EQ(r.receipt_type, ceb::FindDocumentSpec(r.message_type)->receipt_type);
     Status valid = xsd_->Validate(r.body, ceb::Direction::kImport);
     EXPECT_TRUE(valid.ok()) << r.message_type << ": " << valid.ToString() << "\n" << r.body;
+    EXPECT_EQ(r.body.find("PRENO_PLACEHOLDER"), std::string::npos) << r.body;
+    // Where the receipt has a preNo it is the platform's: B + date + serial.
+    if (r.receipt_type == "CEB622" || r.receipt_type == "CEB624" || r.receipt_type == "CEB626") {
+      EXPECT_NE(r.body.find("<ceb:preNo>B2"), std::string::npos) << r.body;
+    }
     ASSERT_FALSE(r.entities.empty());
     // The samples repeat business keys inside one message: the first is accepted, the
     // repeats are answered as duplicates.
@@ -295,6 +300,7 @@ TEST_P(IntakeTest, PersonalDataIsSealedAtRestAndTheFeedPages) {
   auto first = env_->store->Receipts("OPERATOR01", 0, 3);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->size(), 3u);
+  for (const auto& row : *first) EXPECT_EQ(row.xml.find("PRENO_PLACEHOLDER"), std::string::npos);
   auto rest = env_->store->Receipts("OPERATOR01", first->back().cursor, 1000);
   ASSERT_TRUE(rest.ok());
   EXPECT_GT(rest->size(), 0u);
