@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ceb/catalog.h"
+#include "ceb/element_path.h"
 #include "common/decimal.h"
 #include "common/strings.h"
 #include "common/time.h"
@@ -184,36 +185,20 @@ Status CheckLeaf(const Ctx& c, const Node& n, const std::string& field) {
   return Status::Ok();
 }
 
-// The element path ("Order[1].OrderHead.orderNo") is built only when a rule fails.
-struct Frame {
-  const ElementDef* def;
-  int index;
-};
-
-std::string PathOf(const std::vector<Frame>& stack) {
-  std::string path;
-  for (const Frame& f : stack) {
-    if (!path.empty()) path += '.';
-    path += f.def->name;
-    if (f.def->max_occurs != 1) path += "[" + std::to_string(f.index) + "]";
-  }
-  return path;
-}
-
-Status Walk(Ctx& c, const Node& n, std::vector<Frame>& stack) {
+Status Walk(Ctx& c, const Node& n, ElementPath& path) {
   const ElementDef* prev = nullptr;
   int index = 0;
   for (const Node& child : n.children) {
     index = child.def == prev ? index + 1 : 1;
     prev = child.def;
-    stack.push_back(Frame{child.def, index});
+    path.Push(*child.def, index);
     if (child.def->kind == ElementKind::kGroup) {
-      RETURN_IF_ERROR(Walk(c, child, stack));
+      RETURN_IF_ERROR(Walk(c, child, path));
     } else {
       Status st = CheckLeaf(c, child, c.path);
-      if (!st.ok()) return Status(st.code(), st.message(), PathOf(stack));
+      if (!st.ok()) return Status(st.code(), st.message(), path.ToString());
     }
-    stack.pop_back();
+    path.Pop();
   }
   return Status::Ok();
 }
@@ -228,9 +213,8 @@ Status CheckMessage(const Message& message, const CheckOptions& options) {
     return InvalidArgument("the message version must be 1 to 10 characters", "version");
   }
   Ctx c{message, options, FindDocumentSpec(message.type()) != nullptr, {}};
-  std::vector<Frame> stack;
-  stack.reserve(8);
-  return Walk(c, message.root, stack);
+  ElementPath path;
+  return Walk(c, message.root, path);
 }
 
 }  // namespace shumao::ceb

@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include "ceb/codec.h"
+#include "ceb/element_path.h"
 #include "common/strings.h"
 
 namespace shumao::ceb {
@@ -56,15 +57,15 @@ class JsonWalker {
         }
         for (int k = 0; k < n; ++k) {
           Node& child = out.children.emplace_back();
-          PushPath(cd, k + 1);
+          path_.Push(cd, k + 1);
           RETURN_IF_ERROR(Element(v[k], cd, child, depth + 1));
-          PopPath();
+          path_.Pop();
         }
       } else {
         Node& child = out.children.emplace_back();
-        PushPath(cd, 1);
+        path_.Push(cd, 1);
         RETURN_IF_ERROR(Element(v, cd, child, depth + 1));
-        PopPath();
+        path_.Pop();
       }
     }
     return Status::Ok();
@@ -88,28 +89,12 @@ class JsonWalker {
     return Status::Ok();
   }
 
-  void PushPath(const ElementDef& d, int index) {
-    marks_.push_back(path_.size());
-    if (!path_.empty()) path_ += '.';
-    path_ += d.name;
-    if (d.max_occurs != 1) path_ += "[" + std::to_string(index) + "]";
-  }
-  void PopPath() {
-    path_.resize(marks_.back());
-    marks_.pop_back();
-  }
   Status Err(std::string message, std::string_view leaf) {
-    std::string field = path_;
-    if (!leaf.empty()) {
-      if (!field.empty()) field += '.';
-      field += leaf;
-    }
-    return InvalidArgument(std::move(message), std::move(field));
+    return path_.Error(std::move(message), leaf);
   }
 
   const DecodeLimits& limits_;
-  std::string path_;
-  std::vector<size_t> marks_;
+  ElementPath path_;
 };
 
 void WriteJsonString(std::string& out, std::string_view s) {

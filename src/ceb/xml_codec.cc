@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ceb/codec.h"
+#include "ceb/element_path.h"
 #include "common/strings.h"
 
 namespace shumao::ceb {
@@ -161,10 +162,10 @@ class XmlWalker {
                       cd.name);
       }
       Node& n = out.children.emplace_back();
-      PushPath(cd, count);
+      path_.Push(cd, count);
       Status st = Element(c, cd, n, depth + 1);
       if (!st.ok()) return st;
-      PopPath();
+      path_.Pop();
     }
     // Whatever is left must be optional.
     for (; di < kids.size(); ++di, count = 0) {
@@ -237,28 +238,12 @@ class XmlWalker {
     return Status::Ok();
   }
 
-  void PushPath(const ElementDef& d, int index) {
-    marks_.push_back(path_.size());
-    if (!path_.empty()) path_ += '.';
-    path_ += d.name;
-    if (d.max_occurs != 1) path_ += "[" + std::to_string(index) + "]";
-  }
-  void PopPath() {
-    path_.resize(marks_.back());
-    marks_.pop_back();
-  }
   Status Err(std::string message, std::string_view leaf) {
-    std::string field = path_;
-    if (!leaf.empty()) {
-      if (!field.empty()) field += '.';
-      field += leaf;
-    }
-    return InvalidArgument(std::move(message), std::move(field));
+    return path_.Error(std::move(message), leaf);
   }
 
   const DecodeLimits& limits_;
-  std::string path_;
-  std::vector<size_t> marks_;
+  ElementPath path_;
 };
 
 void WriteNode(std::string& out, const Node& n, int indent) {
