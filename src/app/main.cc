@@ -1,4 +1,7 @@
 // shumao: one binary, every command (see CONTRACT.md). Wiring lives here and only here.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -117,8 +120,18 @@ int RunIngest(Context& ctx, const std::vector<std::string>& paths, bool replay) 
   return 0;
 }
 
+// JSON-lines logger on stderr: {"time":..,"level":..,"event":..}.
+std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level) {
+  auto log =
+      std::make_shared<spdlog::logger>("shumao", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  log->set_pattern("{\"time\":\"%Y-%m-%dT%H:%M:%S.%e%z\",\"level\":\"%l\",%v",
+                   spdlog::pattern_time_type::local);
+  log->set_level(spdlog::level::from_str(level));
+  return log;
+}
+
 int RunServe(Context& ctx, const std::string& listen, bool public_overview,
-             const std::string& web_root) {
+             const std::string& web_root, const std::string& log_level) {
   http::ServerOptions so;
   auto colon = listen.rfind(':');
   if (colon == std::string::npos)
@@ -131,6 +144,7 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
   }
   so.public_overview = public_overview;
   so.web_root = web_root;
+  so.log = MakeLogger(log_level);
   auto server = http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so);
   if (!server.ok()) return Fail(server.status());
   g_server = server->get();
@@ -162,7 +176,7 @@ int Main(int argc, char** argv) {
                   "folder of the official CEB 2022 XSDs: strict mode validates every message");
   };
 
-  std::string listen = "127.0.0.1:8080", web_root;
+  std::string listen = "127.0.0.1:8080", web_root, log_level = "info";
   bool public_overview = false;
   auto* serve = app.add_subcommand("serve", "run the platform's HTTP API");
   add_db(serve);
@@ -170,6 +184,12 @@ int Main(int argc, char** argv) {
   serve->add_flag("--public-overview", public_overview,
                   "show the statistics overview at / without login");
   serve->add_option("--web-root", web_root, "folder of the built dashboard to serve at /");
+  serve
+      ->add_option(
+          "--log-level", log_level,
+          "trace debug info warn error off (info logs every request as a JSON line on stderr)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
   int64_t demo_lists = 20000;
   auto* demo =
@@ -281,11 +301,11 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (*ingest) return RunIngest(c, ingest_paths, replay);
-  if (*serve) return RunServe(c, listen, public_overview, web_root);
+  if (*serve) return RunServe(c, listen, public_overview, web_root, log_level);
   if (*demo) {
     Status st = FillDemo(c, demo_lists);
     if (!st.ok()) return Fail(st);
-    return RunServe(c, listen, true, web_root);
+    return RunServe(c, listen, true, web_root, "warn");
   }
   return 2;
 }

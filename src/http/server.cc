@@ -54,6 +54,23 @@ class ServerImpl : public Server {
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
           SendError(res, Internal("internal error"));
         });
+    if (opt_.log) {
+      svr_.set_logger([log = opt_.log](const httplib::Request& req, const httplib::Response& res) {
+        // No query strings or bodies: they may carry personal data.
+        // The logger's pattern opens the object with time and level; the line closes it.
+        std::string line = "\"event\":\"request\",\"method\":\"" + req.method + "\",\"path\":\"";
+        AppendJsonEscaped(line, req.path);
+        line += "\",\"status\":" + std::to_string(res.status) +
+                ",\"bytes_in\":" + std::to_string(req.body.size()) +
+                ",\"bytes_out\":" + std::to_string(res.body.size()) + ",\"remote\":\"" +
+                req.remote_addr + "\"}";
+        if (res.status >= 500) {
+          log->error(line);
+        } else {
+          log->info(line);
+        }
+      });
+    }
     svr_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}", kJson);
     });

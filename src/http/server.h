@@ -6,6 +6,8 @@
 #ifndef SHUMAO_HTTP_SERVER_H_
 #define SHUMAO_HTTP_SERVER_H_
 
+#include <spdlog/logger.h>
+
 #include <memory>
 #include <string>
 
@@ -23,6 +25,8 @@ struct ServerOptions {
   int threads = 8;
   bool public_overview = false;
   std::string web_root;  // built dashboard (web/dist), served at / when present
+  // Structured (JSON lines) access and error log; none when null.
+  std::shared_ptr<spdlog::logger> log;
 };
 
 class Server {
