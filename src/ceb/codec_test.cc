@@ -8,6 +8,7 @@
 #include "ceb/catalog.h"
 #include "ceb/check.h"
 #include "ceb/xsd_validator.h"
+#include "common/strings.h"
 
 namespace shumao::ceb {
 namespace {
@@ -99,6 +100,25 @@ TEST(CodecTest, JsonNumbersKeepTheirDigits) {
   auto back = DecodeJson(json);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->Entities()[0]->Child("PaymentHead")->Get("amountPaid"), "12345678901234.12345");
+}
+
+TEST(CodecTest, DxpEnvelopeIsUnwrapped) {
+  std::string inner = ReadFile(SharedDir() + "/ceb/samples/import/CEB411Message.xml");
+  std::string dxp =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><dxp:DxpMsg ver=\"1.0\" "
+      "xmlns:dxp=\"http://www.chinaport.gov.cn/dxp\"><dxp:TransInfo><dxp:CopMsgId>1</dxp:CopMsgId>"
+      "<dxp:SenderId>DXPENT0000000001</dxp:SenderId><dxp:ReceiverIds><dxp:ReceiverId>"
+      "DXPEDCCEB0000002</dxp:ReceiverId></dxp:ReceiverIds><dxp:CreatTime>2026-11-29T10:00:00"
+      "</dxp:CreatTime><dxp:MsgType>CEB411Message</dxp:MsgType></dxp:TransInfo><dxp:Data>" +
+      Base64Encode(inner) + "</dxp:Data></dxp:DxpMsg>";
+  auto m = DecodeXml(dxp);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->type(), "CEB411");
+  EXPECT_EQ(EncodeXml(*m), EncodeXml(*DecodeXml(inner)));
+  // A damaged payload is refused and says where.
+  auto bad = DecodeXml(dxp.replace(dxp.find("<dxp:Data>") + 10, 4, "!!!!"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field(), "DxpMsg.Data");
 }
 
 TEST(MaskTest, MasksNamesIdsPhonesAddresses) {
