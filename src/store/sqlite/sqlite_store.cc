@@ -3,11 +3,13 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -153,6 +155,7 @@ class Connection {
   }
 
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* raw() const { return db_; }
   void SetLastInsertRowid(int64_t id) { sqlite3_set_last_insert_rowid(db_, id); }
 
   // `sql` must have static storage duration: the cache is keyed by its address.
@@ -452,8 +455,21 @@ class SqliteWriteTxn final : public WriteTxn {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::string path, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), writer_(std::move(writer)) {}
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer,
+              std::unique_ptr<Connection> checkpointer)
+      : path_(std::move(path)),
+        writer_(std::move(writer)),
+        checkpoint_conn_(std::move(checkpointer)),
+        checkpoint_thread_([this] { CheckpointLoop(); }) {}
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stop_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    checkpoint_thread_.join();
+  }
 
   std::string Engine() const override { return "sqlite"; }
 
@@ -635,11 +651,31 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  // Copies the WAL back into the database from this thread, so that the writer's
+  // COMMIT does not pay for checkpoints (the writer runs with wal_autocheckpoint=0).
+  // PASSIVE: never waits for readers or the writer; what it cannot copy now it copies on
+  // a later round. Runs every 200 ms and once more on close.
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    while (!stop_) {
+      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200));
+      lock.unlock();
+      sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
   std::string path_;
   WriteGate gate_;                      // held by the open WriteTxn or a registry write
   std::unique_ptr<Connection> writer_;  // used only by the holder of gate_
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mu_
+  std::unique_ptr<Connection> checkpoint_conn_;            // used only by checkpoint_thread_
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stop_ = false;              // guarded by checkpoint_mu_
+  std::thread checkpoint_thread_;  // last: starts once everything above exists
 };
 
 }  // namespace
@@ -651,7 +687,12 @@ StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const StoreConfig& config) {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer, Connection::Open(path, /*writer=*/true));
   RETURN_IF_ERROR(Migrate(*writer));
-  return std::unique_ptr<Store>(new SqliteStore(path, std::move(writer)));
+  // The background checkpointer (CheckpointLoop) copies the WAL; after a reset the WAL
+  // file is cut back to 64 MiB so that it does not keep the size of a burst.
+  RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864"));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpointer,
+                   Connection::Open(path, /*writer=*/false));
+  return std::unique_ptr<Store>(new SqliteStore(path, std::move(writer), std::move(checkpointer)));
 }
 
 }  // namespace shumao::store
