@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <pugixml.hpp>
 
@@ -21,8 +22,8 @@ double ParseFloorSeconds(const std::vector<std::string>& bodies) {
   return s;
 }
 
-double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path,
-                          int batch) {
+double InsertFloorSeconds(const std::vector<std::string>& bodies,
+                          const std::vector<FloorKeys>& keys, const std::string& path, int batch) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
@@ -34,8 +35,8 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::str
   sqlite3_prepare_v2(db,
                      "INSERT INTO documents (kind, scope, doc_key, alt_key, message_type, status, "
                      "return_info, guid, sender, parties, body_json, pii_sealed, buyer_hash, "
-                     "updated_ms, deleted) VALUES ('orders', 'EBP0000001', ?1, '', 'CEB311', '2', "
-                     "'ok', ?1, 'OPERATOR', ',EBP0000001,', ?2, ?3, ?4, 1, 0)",
+                     "updated_ms, deleted) VALUES (?5, ?6, ?1, ?7, 'CEB311', '2', "
+                     "'ok', ?8, 'OPERATOR', ',EBP0000001,', ?2, ?3, ?4, 1, 0)",
                      -1, &id, nullptr);
   sqlite3_prepare_v2(db,
                      "INSERT INTO doc_history (document_id, status, time_ms, info) "
@@ -46,20 +47,24 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::str
       "INSERT INTO receipts (recipient, type, return_status, return_info, keys_json, "
       "xml, time_ms) VALUES ('OPERATOR', 'CEB312', '2', 'ok', '{}', ?1, 1)",
       -1, &ir, nullptr);
-  std::string pii(120, 'p'), hash(64, 'h'), receipt(700, 'r');
+  std::string pii(120, 'p'), receipt(700, 'r');
   auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < bodies.size(); ++i) {
     if (i % batch == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    std::string key = "FLOOR-" + std::to_string(i);
+    const FloorKeys& k = keys[i];
     const std::string& b = bodies[i];
-    sqlite3_bind_text(im, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(im, 1, k.guid.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_blob(im, 2, b.data(), static_cast<int>(b.size()), SQLITE_STATIC);
     sqlite3_step(im);
     sqlite3_reset(im);
-    sqlite3_bind_text(id, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(id, 1, k.key.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_text(id, 2, b.data(), static_cast<int>(b.size() / 2), SQLITE_STATIC);
     sqlite3_bind_blob(id, 3, pii.data(), static_cast<int>(pii.size()), SQLITE_STATIC);
-    sqlite3_bind_text(id, 4, hash.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(id, 4, k.buyer_hash.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(id, 5, k.kind.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(id, 6, k.scope.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(id, 7, k.alt_key.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(id, 8, k.guid.c_str(), -1, SQLITE_STATIC);
     sqlite3_step(id);
     sqlite3_reset(id);
     sqlite3_bind_int64(ih, 1, sqlite3_last_insert_rowid(db));

@@ -10,11 +10,22 @@ namespace shumao::bench {
 
 // Seconds for pugixml to parse every body once (one thread).
 double ParseFloorSeconds(const std::vector<std::string>& bodies);
-// Seconds to insert `messages` × (1 message row with the body, 1 document row, 1 history
-// row, 1 receipt row) into a fresh SQLite file in WAL mode with synchronous=FULL, in
-// transactions of `batch` messages, with prepared statements: the rows intake writes.
-double InsertFloorSeconds(const std::vector<std::string>& bodies, const std::string& path,
-                          int batch);
+
+// The keys of one message's rows, as intake writes them (taken from the message).
+struct FloorKeys {
+  std::string guid;  // messages.guid
+  std::string kind, scope, key, alt_key;
+  std::string buyer_hash;  // empty when the document has no buyer
+};
+
+// Seconds to insert, for each body, the rows intake writes for a one-entity message — a
+// messages row (the body), a documents row, a doc_history row and a receipts row of the
+// same sizes and with the message's own keys, so that the same index pages are touched —
+// with raw sqlite3 prepared statements into `path`, a database that already has the
+// project's schema (same tables, same indexes), in WAL mode with synchronous=FULL,
+// `batch` messages per transaction. No look-ups, no logic: the floor.
+double InsertFloorSeconds(const std::vector<std::string>& bodies,
+                          const std::vector<FloorKeys>& keys, const std::string& path, int batch);
 
 }  // namespace shumao::bench
 
