@@ -262,7 +262,13 @@ int Main(int argc, char** argv) {
   bench->add_option("--parcels", bopt.parcels, "messages to push through")->capture_default_str();
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and succeeds; any other parse error is a usage error: exit code 2.
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
 
   if (*gen_cmd) {
     auto summary = gen::Generate(gopt);

@@ -307,6 +307,37 @@ TEST_P(IntakeTest, PersonalDataIsSealedAtRestAndTheFeedPages) {
   EXPECT_GT(rest->front().cursor, first->back().cursor);
 }
 
+// Strict mode (--schemas): the official XSD is applied as well. The fast rules keep a
+// ds:Signature as it is (signatures are verified when a certificate is registered); the
+// XSD checks its inner structure, so a malformed one is refused only in strict mode.
+TEST_P(IntakeTest, StrictModeAppliesTheOfficialXsd) {
+  std::string list = ReadFile(SharedDir() + "/ceb/samples/import/CEB621Message.xml");
+  size_t a = list.find("<ds:Signature");
+  size_t b = list.find("</ds:Signature>");
+  ASSERT_NE(a, std::string::npos);
+  list.replace(a, b + 15 - a,
+               "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:Nonsense/>"
+               "</ds:Signature>");
+  Declarations();
+  EXPECT_EQ(Send(list).http_status, 200);  // lenient: accepted
+
+  IntakeEnv strict(GetParam());
+  ASSERT_TRUE(strict.Open(&Clock::System(), xsd_.get()));
+  strict.Register("OPERATOR01", {"operator"});
+  Submission s;
+  s.body = list;
+  s.principal = Operator();
+  IntakeResult r = strict.intake->Submit(std::move(s));
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_NE(r.error.message().find("official XSD"), std::string::npos) << r.error.message();
+  EXPECT_NE(r.body.find("CEB900Message"), std::string::npos);
+  // And the untouched sample passes strict mode.
+  Submission ok;
+  ok.body = ReadFile(SharedDir() + "/ceb/samples/import/CEB621Message.xml");
+  ok.principal = Operator();
+  EXPECT_EQ(strict.intake->Submit(std::move(ok)).http_status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, IntakeTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -25,7 +25,8 @@ class IntakeEnv {
     if (!schema_.empty()) (void)store::DropTestSchema(base_, schema_);
   }
 
-  ::testing::AssertionResult Open(const Clock* clock = &Clock::System()) {
+  ::testing::AssertionResult Open(const Clock* clock = &Clock::System(),
+                                  const ceb::XsdValidator* xsd = nullptr) {
     static std::atomic<int> n{0};
     std::string url;
     if (engine_ == "sqlite") {
@@ -58,6 +59,7 @@ class IntakeEnv {
     o.vault = vault;
     o.clock = clock;
     o.max_batch = 64;
+    o.xsd = xsd;
     auto in = Intake::Create(store.get(), o);
     if (!in.ok()) return ::testing::AssertionFailure() << in.status().ToString();
     intake = std::move(*in);
