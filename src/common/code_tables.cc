@@ -3,20 +3,22 @@
 namespace shumao {
 namespace {
 
-constexpr const char* kFiles[] = {"countries.csv",         "currencies.csv",
-                                  "units.csv",             "customs_districts.csv",
-                                  "transport_modes.csv",   "trade_modes.csv"};
+constexpr const char* kFiles[] = {"countries.csv",       "currencies.csv",
+                                  "units.csv",           "customs_districts.csv",
+                                  "transport_modes.csv", "trade_modes.csv"};
 // The column holding the Chinese name in each file (code is always column 0).
 constexpr int kNameColumn[] = {3, 2, 1, 1, 1, 1};
 
 template <typename F>
 Status ForEachRow(std::string_view file, F&& f) {
   std::string_view data = EmbeddedFile(file);
-  if (data.empty()) return Internal(std::string("embedded data file missing: ") + std::string(file));
+  if (data.empty())
+    return Internal(std::string("embedded data file missing: ") + std::string(file));
   size_t pos = data.find('\n');  // skip the header
   while (pos != std::string_view::npos && pos + 1 < data.size()) {
     size_t end = data.find('\n', pos + 1);
-    std::string_view line = data.substr(pos + 1, end == std::string_view::npos ? end : end - pos - 1);
+    std::string_view line =
+        data.substr(pos + 1, end == std::string_view::npos ? end : end - pos - 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!line.empty()) f(SplitCsvLine(line));
     pos = end;

@@ -127,7 +127,8 @@ std::string Vault::Seal(std::string_view plaintext) const {
   int len = 0;
   EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr,
                      reinterpret_cast<const unsigned char*>(key_.data()), p + 1);
-  EVP_EncryptUpdate(ctx, p + 1 + kNonce, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+  EVP_EncryptUpdate(ctx, p + 1 + kNonce, &len,
+                    reinterpret_cast<const unsigned char*>(plaintext.data()),
                     static_cast<int>(plaintext.size()));
   EVP_EncryptFinal_ex(ctx, p + 1 + kNonce + len, &len);
   EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTag, p + 1 + kNonce + plaintext.size());

@@ -42,11 +42,13 @@ StatusOr<Decimal> Decimal::Parse(std::string_view text, int total_digits, int fr
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (c == '.') {
-      if (seen_point) return InvalidArgument("more than one decimal point in '" + std::string(text) + "'");
+      if (seen_point)
+        return InvalidArgument("more than one decimal point in '" + std::string(text) + "'");
       seen_point = true;
       continue;
     }
-    if (c < '0' || c > '9') return InvalidArgument("'" + std::string(text) + "' is not a decimal number");
+    if (c < '0' || c > '9')
+      return InvalidArgument("'" + std::string(text) + "' is not a decimal number");
     any_digit = true;
     if (seen_point) {
       if (++frac_digits > fraction_digits) {

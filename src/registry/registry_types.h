@@ -37,7 +37,7 @@ struct User {
 struct Principal {
   enum class Kind { kEnterprise, kUser };
   Kind kind = Kind::kEnterprise;
-  std::string id;  // enterprise code, or user name
+  std::string id;          // enterprise code, or user name
   std::string department;  // for users
 };
 
