@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "ceb/catalog.h"
-#include "ceb/element_path.h"
+#include "ceb/decode_common.h"
 #include "common/decimal.h"
 #include "common/strings.h"
 #include "common/time.h"

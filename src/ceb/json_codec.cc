@@ -4,7 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include "ceb/codec.h"
-#include "ceb/element_path.h"
+#include "ceb/decode_common.h"
 #include "common/strings.h"
 
 namespace shumao::ceb {
@@ -138,15 +138,7 @@ void WriteJsonGroup(std::string& out, const Node& n, bool (*skip)(std::string_vi
 }  // namespace
 
 StatusOr<Message> DecodeJson(std::string_view bytes, const DecodeLimits& limits) {
-  if (bytes.size() > limits.max_bytes) {
-    return Status(Code::kTooLarge,
-                  "message body is larger than " + std::to_string(limits.max_bytes) + " bytes");
-  }
-  size_t bad = 0;
-  if (!IsValidUtf8(bytes, &bad)) {
-    return InvalidArgument("message is not valid UTF-8 (first bad byte at offset " +
-                           std::to_string(bad) + ")");
-  }
+  RETURN_IF_ERROR(CheckBody(bytes, limits));
   rapidjson::Document doc;
   doc.Parse<kParseFlags>(bytes.data(), bytes.size());
   if (doc.HasParseError()) {

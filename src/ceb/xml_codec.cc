@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "ceb/codec.h"
-#include "ceb/element_path.h"
+#include "ceb/decode_common.h"
 #include "common/strings.h"
 
 namespace shumao::ceb {
@@ -285,15 +285,7 @@ void WriteNode(std::string& out, const Node& n, int indent) {
 }  // namespace
 
 StatusOr<Message> DecodeXml(std::string_view bytes, const DecodeLimits& limits) {
-  if (bytes.size() > limits.max_bytes) {
-    return Status(Code::kTooLarge,
-                  "message body is larger than " + std::to_string(limits.max_bytes) + " bytes");
-  }
-  size_t bad = 0;
-  if (!IsValidUtf8(bytes, &bad)) {
-    return InvalidArgument("message is not valid UTF-8 (first bad byte at offset " +
-                           std::to_string(bad) + ")");
-  }
+  RETURN_IF_ERROR(CheckBody(bytes, limits));
   RETURN_IF_ERROR(RejectDtdAndEntities(bytes));
   pugi::xml_document doc;
   pugi::xml_parse_result r =

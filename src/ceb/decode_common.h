@@ -1,15 +1,18 @@
-// Where a decoder or checker is in a message, for naming the field at fault:
+// Shared by the decoders and the checker. ElementPath: where a walk is in a message,
+// for naming the field at fault:
 // "Order[1].OrderHead.orderNo". Frames are pushed and popped as the walk goes; the string
 // is built only when an error needs it. Internal to ceb.
-#ifndef SHUMAO_CEB_ELEMENT_PATH_H_
-#define SHUMAO_CEB_ELEMENT_PATH_H_
+#ifndef SHUMAO_CEB_DECODE_COMMON_H_
+#define SHUMAO_CEB_DECODE_COMMON_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ceb/codec.h"
 #include "ceb/schema.h"
 #include "common/status.h"
+#include "common/strings.h"
 
 namespace shumao::ceb {
 
@@ -49,6 +52,20 @@ class ElementPath {
   std::vector<Frame> frames_;
 };
 
+// What both decoders check before parsing: the size limit and well-formed UTF-8.
+inline Status CheckBody(std::string_view bytes, const DecodeLimits& limits) {
+  if (bytes.size() > limits.max_bytes) {
+    return Status(Code::kTooLarge,
+                  "message body is larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  size_t bad = 0;
+  if (!IsValidUtf8(bytes, &bad)) {
+    return InvalidArgument("message is not valid UTF-8 (first bad byte at offset " +
+                           std::to_string(bad) + ")");
+  }
+  return Status::Ok();
+}
+
 }  // namespace shumao::ceb
 
-#endif  // SHUMAO_CEB_ELEMENT_PATH_H_
+#endif  // SHUMAO_CEB_DECODE_COMMON_H_
