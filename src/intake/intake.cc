@@ -192,7 +192,7 @@ class IntakeImpl : public Intake {
       e.status = head->Get("appStatus") == "1" ? "1" : "2";
       e.refused = registry::CheckParties(
           *head, [this](const std::string& code) { return LookupEnterprise(code); });
-      FillRow(*spec, m, *entities[i], *head, msg->sender, msg->time, e.row);
+      FillRow(*spec, *entities[i], *head, msg->sender, msg->time, e.row);
       msg->entities.push_back(std::move(e));
     }
     if (msg->entities.size() == 1 && !msg->entities[0].refused) {
@@ -262,9 +262,8 @@ class IntakeImpl : public Intake {
     return **found;
   }
 
-  void FillRow(const ceb::DocumentSpec& spec, const ceb::Message& m, const ceb::Node& entity,
-               const ceb::Node& head, const std::string& sender, Timestamp time,
-               store::DocumentRow& row) {
+  void FillRow(const ceb::DocumentSpec& spec, const ceb::Node& entity, const ceb::Node& head,
+               const std::string& sender, Timestamp time, store::DocumentRow& row) {
     row.kind = spec.kind;
     row.scope = std::string(head.Get(spec.scope_field));
     row.key = std::string(head.Get(spec.key_field));
@@ -296,7 +295,6 @@ class IntakeImpl : public Intake {
     if (!id_number.empty())
       row.buyer_hash = opt_.vault->KeyedHash(std::string(id_type) + ":" + std::string(id_number));
     row.updated_ms = time.millis;
-    (void)m;
   }
 
   static void CollectPersonal(const ceb::Node& n, std::string& pii) {
