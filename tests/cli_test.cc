@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "support/shared_dir.h"
@@ -120,6 +121,23 @@ TEST_F(CliTest, GenThenIngestGivesOneNdjsonLinePerEntity) {
   CommandResult again = Shumao(dir_, "ingest --db z.db traffic");
   EXPECT_EQ(again.code, 0);
   EXPECT_EQ(again.out.find("\"returnStatus\":\"2\""), std::string::npos);
+}
+
+TEST_F(CliTest, TaxQuoteReadsStdinAndPrintsTheAnswer) {
+  std::string req =
+      R"({"date":"2026-11-29","tradeMode":"9610","freight":"10","items":[{"gcode":"1901101000",)"
+      R"("qty":2,"unit":"035","price":"200","rates":{"vat":"0.13"}}]})";
+  std::ofstream((dir_ / "q.json").string()) << req;
+  CommandResult r = Shumao(dir_, "tax quote < q.json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_TRUE(d.IsObject()) << r.out;
+  // (400 + 10) × 13% × 0.7 = 37.31
+  EXPECT_STREQ(d["taxTotal"].GetString(), "37.31");
+  EXPECT_STREQ(d["regime"].GetString(), "retail");
+  std::ofstream((dir_ / "bad.json").string()) << "{\"tradeMode\":\"1210\"}";
+  EXPECT_EQ(Shumao(dir_, "tax quote < bad.json").code, 1);
 }
 
 }  // namespace

@@ -155,6 +155,33 @@ TEST_P(HttpTest, SendersAreScopedAndDocumentsMasked) {
   EXPECT_EQ(Get(operator_, "/api/v1/documents/nonsense/x")->status, 404);
 }
 
+// The worked example of the domain notes: 425 CNY of high-end cosmetics within the
+// limits pays 52.50 consumption tax and 45.50 VAT.
+TEST_P(HttpTest, TaxQuote) {
+  const std::string body =
+      R"({"date":"2026-11-29","tradeMode":"1210","buyer":{"idType":"1","idNumber":"110101199001011234"},)"
+      R"("freight":"0","insuredFee":0,"items":[{"gcode":"3304990029","itemName":"精华液","qty":1,)"
+      R"("unit":"011","price":"425.00","rates":{"duty":"0.05","vat":"0.13","consumption":"0.15"}}]})";
+  auto anon = client_->Post("/api/v1/tax/quote", body, "application/json");
+  EXPECT_EQ(anon->status, 401);
+  auto r = client_->Post("/api/v1/tax/quote", {{"Authorization", "Bearer " + operator_}}, body,
+                         "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  rapidjson::Document d;
+  d.Parse(r->body.c_str());
+  EXPECT_STREQ(d["regime"].GetString(), "retail");
+  EXPECT_STREQ(d["consumptionTax"].GetString(), "52.50");
+  EXPECT_STREQ(d["valueAddedTax"].GetString(), "45.50");
+  EXPECT_STREQ(d["taxTotal"].GetString(), "98.00");
+  EXPECT_STREQ(d["quota"]["usedAfter"].GetString(), "425.00");
+  auto bad =
+      client_->Post("/api/v1/tax/quote", {{"Authorization", "Bearer " + operator_}},
+                    R"({"tradeMode":"1210","items":[{"gcode":"3304990029","qty":1,"price":"x"}]})",
+                    "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("items[1].price"), std::string::npos) << bad->body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, HttpTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -19,6 +19,7 @@
 #include "common/strings.h"
 #include "gen/generator.h"
 #include "http/server.h"
+#include "http/tax_quote_json.h"
 
 namespace shumao::app {
 namespace {
@@ -253,6 +254,13 @@ int Main(int argc, char** argv) {
                    "take each message's appTime as the clock (backfills, demo history)");
   ingest->add_option("PATH", ingest_paths, "files or folders")->required();
 
+  auto* tax_cmd = app.add_subcommand("tax", "the comprehensive tax of cross-border retail imports");
+  tax_cmd->require_subcommand(1);
+  auto* quote = tax_cmd->add_subcommand(
+      "quote",
+      "read a quote request (JSON, as POST /api/v1/tax/quote takes it) on stdin and print the "
+      "answer: regime, taxes per line and in total, reasons");
+
   BenchOptions bopt;
   auto* bench =
       app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
@@ -280,6 +288,17 @@ int Main(int argc, char** argv) {
         static_cast<long long>(summary->import_parcels),
         static_cast<long long>(summary->export_parcels), static_cast<long long>(summary->faults),
         JsonString(gopt.out_dir).c_str());
+    return 0;
+  }
+  if (*quote) {
+    std::stringstream in;
+    in << std::cin.rdbuf();
+    auto answer = http::QuoteFromJson(in.str(), tax::TariffTable::BuiltIn(), Clock::System());
+    if (!answer.ok()) {
+      std::printf("%s\n", intake::JsonError(answer.status()).c_str());
+      return Fail(answer.status());
+    }
+    std::printf("%s\n", answer->c_str());
     return 0;
   }
   if (*bench) {

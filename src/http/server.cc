@@ -14,6 +14,7 @@
 
 #include "ceb/catalog.h"
 #include "common/strings.h"
+#include "http/tax_quote_json.h"
 
 namespace shumao::http {
 namespace {
@@ -84,6 +85,13 @@ class ServerImpl : public Server {
     svr_.Get(
         R"(/api/v1/documents/([^/]+)/(.+))",
         [this](const httplib::Request& req, httplib::Response& res) { GetDocument(req, res); });
+    svr_.Post("/api/v1/tax/quote", [this](const httplib::Request& req, httplib::Response& res) {
+      auto principal = Authenticate(req);
+      if (!principal.ok()) return SendError(res, principal.status());
+      auto answer = QuoteFromJson(req.body, tax::TariffTable::BuiltIn(), Clock::System());
+      if (!answer.ok()) return SendError(res, answer.status());
+      res.set_content(*answer, kJson);
+    });
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
