@@ -6,10 +6,12 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/status.h"
 #include "registry/registry_types.h"
+#include "store/store.h"
 
 namespace shumao::store {
 
@@ -59,6 +61,47 @@ StatusOr<registry::Principal::Kind> ParsePrincipalKind(std::string_view name);
 
 // Why a transaction that already failed or committed refuses more work.
 Status TxnUnusable(bool committed, const Status& failure);
+
+// The life of a write transaction, the same on both engines: the first failure or the
+// commit finishes it (rolled back unless committed, connection and writer freed at once),
+// and every later call is refused. Engines implement Release and call Finish from their
+// destructor.
+class TrackedWriteTxn : public WriteTxn {
+ protected:
+  // OK while the transaction is open; why not, once it finished.
+  Status Usable() const {
+    if (finished_) return TxnUnusable(committed_, failure_);
+    return Status::Ok();
+  }
+  // Passes `result` through; a failure finishes the transaction.
+  template <typename T>
+  T Track(T result) {
+    Status status;
+    if constexpr (std::is_same_v<T, Status>) {
+      status = result;
+    } else {
+      status = result.status();
+    }
+    if (!status.ok()) {
+      failure_ = std::move(status);
+      Finish();
+    }
+    return result;
+  }
+  void MarkCommitted() { committed_ = true; }
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    Release(committed_);
+  }
+  // Engine part of finishing: roll back unless `committed`, free connection and writer.
+  virtual void Release(bool committed) = 0;
+
+ private:
+  bool committed_ = false;
+  bool finished_ = false;
+  Status failure_;
+};
 
 }  // namespace shumao::store
 

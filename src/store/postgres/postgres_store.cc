@@ -389,7 +389,7 @@ Status Migrate(Connection& conn) {
   return status;
 }
 
-class PostgresWriteTxn final : public WriteTxn {
+class PostgresWriteTxn final : public TrackedWriteTxn {
  public:
   // Takes over `gate`, already acquired, and `conn`, inside BEGIN.
   PostgresWriteTxn(WriteGate& gate, Pool& pool, std::unique_ptr<Connection> conn)
@@ -469,37 +469,15 @@ class PostgresWriteTxn final : public WriteTxn {
     if (r->Tag() != "COMMIT") {
       return Track(Internal("postgresql: COMMIT answered " + std::string(r->Tag())));
     }
-    committed_ = true;
+    MarkCommitted();
     Finish();
     return Status::Ok();
   }
 
  private:
-  Status Usable() const {
-    if (finished_) return TxnUnusable(committed_, failure_);
-    return Status::Ok();
-  }
-  // The first failure finishes the transaction (the server has aborted it): roll back at
-  // once and free the writer.
-  template <typename T>
-  T Track(T result) {
-    Status status;
-    if constexpr (std::is_same_v<T, Status>) {
-      status = result;
-    } else {
-      status = result.status();
-    }
-    if (!status.ok()) {
-      failure_ = std::move(status);
-      Finish();
-    }
-    return result;
-  }
   // Rolls back unless committed, returns the connection and frees the writer.
-  void Finish() {
-    if (finished_) return;
-    finished_ = true;
-    if (!committed_ && !conn_->Broken()) {
+  void Release(bool committed) override {
+    if (!committed && !conn_->Broken()) {
       // A connection whose rollback failed is in an unknown state: drop it.
       if (!conn_->Exec("ROLLBACK").ok()) conn_.reset();
     }
@@ -510,9 +488,6 @@ class PostgresWriteTxn final : public WriteTxn {
   WriteGate& gate_;
   Pool& pool_;
   std::unique_ptr<Connection> conn_;
-  bool committed_ = false;
-  bool finished_ = false;
-  Status failure_;
 };
 
 class PostgresStore final : public Store {

@@ -325,7 +325,7 @@ Status Migrate(Connection& conn) {
 
 class SqliteStore;
 
-class SqliteWriteTxn final : public WriteTxn {
+class SqliteWriteTxn final : public TrackedWriteTxn {
  public:
   // Takes over `gate`, already acquired, and `conn`, inside BEGIN IMMEDIATE.
   SqliteWriteTxn(WriteGate& gate, Connection& conn) : gate_(gate), conn_(conn) {}
@@ -409,37 +409,15 @@ class SqliteWriteTxn final : public WriteTxn {
       ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kCommit));
       return s.Run();
     }());
-    if (status.ok()) committed_ = true;
+    if (status.ok()) MarkCommitted();
     Finish();
     return status;
   }
 
  private:
-  Status Usable() const {
-    if (finished_) return TxnUnusable(committed_, failure_);
-    return Status::Ok();
-  }
-  // The first failure finishes the transaction (rolled back at once, the writer freed),
-  // as on PostgreSQL, where a failed statement aborts the transaction.
-  template <typename T>
-  T Track(T result) {
-    Status status;
-    if constexpr (std::is_same_v<T, Status>) {
-      status = result;
-    } else {
-      status = result.status();
-    }
-    if (!status.ok()) {
-      failure_ = std::move(status);
-      Finish();
-    }
-    return result;
-  }
   // Rolls back unless committed and frees the writer for the next BeginWrite.
-  void Finish() {
-    if (finished_) return;
-    finished_ = true;
-    if (!committed_) {
+  void Release(bool committed) override {
+    if (!committed) {
       StatusOr<Statement> s = conn_.Prepare(kRollback);
       if (s.ok()) (void)s->Run();  // fails harmlessly if SQLite already rolled back
     }
@@ -448,9 +426,6 @@ class SqliteWriteTxn final : public WriteTxn {
 
   WriteGate& gate_;
   Connection& conn_;
-  bool committed_ = false;
-  bool finished_ = false;
-  Status failure_;
 };
 
 class SqliteStore final : public Store {
