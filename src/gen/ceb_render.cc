@@ -61,6 +61,14 @@ class Xml {
   void Number(std::string_view name, Decimal d) { Leaf(name, d.ToShortString()); }
   void Int(std::string_view name, int64_t v) { Leaf(name, std::to_string(v)); }
   void Time(std::string_view name, Timestamp t) { Leaf(name, FormatC14(t)); }
+  // The four leaves every generated declaration opens with: a new record (appType 1),
+  // declared (appStatus 2).
+  void DeclarationStart(std::string_view guid, Timestamp app_time) {
+    Leaf("guid", guid);
+    Leaf("appType", "1");
+    Time("appTime", app_time);
+    Leaf("appStatus", "2");
+  }
   void Raw(std::string_view s) { out_ += s; }
 
   void BaseTransfer(const Party& sender) {
@@ -181,10 +189,7 @@ void ImportOrder(const RenderContext& ctx, const ImportParcel& p, std::string& o
   x.Root("CEB311Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x311));
   x.Open("Order");
   x.Open("OrderHead");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x3110));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_order);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x3110), p.t_order);
   x.Leaf("orderType", "I");
   x.Leaf("orderNo", p.order_no);
   x.Leaf("ebpCode", p.store->ebp->code);
@@ -236,10 +241,7 @@ void ImportPayment(const RenderContext& ctx, const ImportParcel& p, std::string&
   x.Root("CEB411Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x411));
   x.Open("Payment");
   x.Open("PaymentHead");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x4110));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_payment);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x4110), p.t_payment);
   x.Leaf("payCode", p.pay_company->code);
   x.Leaf("payName", p.pay_company->name);
   x.Leaf("payTransactionId", p.pay_tx);
@@ -264,10 +266,7 @@ void ImportWaybill(const RenderContext& ctx, const ImportParcel& p, std::string&
   x.Root("CEB511Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x511));
   x.Open("Logistics");
   x.Open("LogisticsHead");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x5110));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_waybill);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x5110), p.t_waybill);
   x.Leaf("logisticsCode", p.carrier->code);
   x.Leaf("logisticsName", p.carrier->name);
   x.Leaf("logisticsNo", p.logistics_no);
@@ -292,10 +291,7 @@ void ImportStatus(const RenderContext& ctx, const ImportParcel& p, std::string& 
   Xml x(out);
   x.Root("CEB513Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x513));
   x.Open("LogisticsStatus");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x5130));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_signed);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x5130), p.t_signed);
   x.Leaf("logisticsCode", p.carrier->code);
   x.Leaf("logisticsName", p.carrier->name);
   x.Leaf("logisticsNo", p.logistics_no);
@@ -313,10 +309,7 @@ void ImportList(const RenderContext& ctx, const ImportParcel& p, std::string& ou
   x.Root("CEB621Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x621));
   x.Open("Inventory");
   x.Open("InventoryHead");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x6210));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_list);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x6210), p.t_list);
   x.Leaf("orderNo", p.order_no);
   x.Leaf("ebpCode", p.store->ebp->code);
   x.Leaf("ebpName", p.store->ebp->name);
@@ -400,10 +393,7 @@ void ExportOrder(const RenderContext& ctx, const ExportParcel& p, std::string& o
   x.Root("CEB303Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x303));
   x.Open("Order");
   x.Open("OrderHead");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x3030));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_order);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x3030), p.t_order);
   x.Leaf("orderType", std::string(1, p.order_type));
   x.Leaf("orderNo", p.order_no);
   x.Leaf("ebpCode", p.ebp->code);
@@ -438,10 +428,7 @@ void ExportReceipts(const RenderContext& ctx, const ExportParcel& p, std::string
   Xml x(out);
   x.Root("CEB403Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x403));
   x.Open("Receipts");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x4030));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_receipts);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x4030), p.t_receipts);
   x.Leaf("ebpCode", p.ebp->code);
   x.Leaf("ebpName", EbpName(p));
   x.Leaf("ebcCode", p.ebc->code);
@@ -462,10 +449,7 @@ void ExportWaybill(const RenderContext& ctx, const ExportParcel& p, std::string&
   Xml x(out);
   x.Root("CEB505Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x505));
   x.Open("Logistics");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x5050));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_waybill);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x5050), p.t_waybill);
   x.Leaf("logisticsCode", p.carrier->code);
   x.Leaf("logisticsName", p.carrier->name);
   x.Leaf("logisticsNo", p.logistics_no);
@@ -490,10 +474,7 @@ void ExportList(const RenderContext& ctx, const ExportParcel& p, std::string& ou
   x.Root("CEB603Message", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x603));
   x.Open("Inventory");
   x.Open("InventoryHead");
-  x.Leaf("guid", Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x6030));
-  x.Leaf("appType", "1");
-  x.Time("appTime", p.t_list);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, static_cast<uint64_t>(p.uid), 0x6030), p.t_list);
   x.Leaf("customsCode", p.site->customs);
   x.Leaf("ebpCode", p.ebp->code);
   x.Leaf("ebpName", EbpName(p));
@@ -664,10 +645,7 @@ void RenderBatch(const RenderContext& ctx, Msg kind, const Batch& b, std::string
   x.Root("CEB509Message", Guid(ctx.seed, uid, 0x509));
   x.Open("Departure");
   x.Open("DepartureHead");
-  x.Leaf("guid", Guid(ctx.seed, uid, 0x5090));
-  x.Leaf("appType", "1");
-  x.Time("appTime", b.t_departure);
-  x.Leaf("appStatus", "2");
+  x.DeclarationStart(Guid(ctx.seed, uid, 0x5090), b.t_departure);
   x.Leaf("customsCode", b.site->customs);
   x.Leaf("copNo", b.departure_cop);
   x.Leaf("logisticsCode", b.carrier->code);
