@@ -170,12 +170,6 @@ std::string Itemized(std::string_view gmodel, size_t max_chars) {
   return TruncateChars(std::string(gmodel), max_chars);
 }
 
-// The bonded ledger (账册) of the zone warehouse and an article's record number in it.
-std::string EmsNo(const PartySet& parties) {
-  return std::string("T") + kBondedSite.customs + "W" +
-         std::to_string(100000 + HashString(parties.warehouse->code) % 900000);
-}
-
 const Party& OrderSender(const ExportParcel& p) {
   return p.ebp->registered ? *p.ebp : *p.store->ebc;
 }
@@ -320,7 +314,7 @@ void ImportList(const RenderContext& ctx, const ImportParcel& p, std::string& ou
   x.Leaf("logisticsName", p.carrier->name);
   x.Leaf("copNo", p.cop_no);
   x.Leaf("assureCode", agent.code);
-  if (p.bonded) x.Leaf("emsNo", EmsNo(parties));
+  if (p.bonded) x.Leaf("emsNo", BondedEmsNo(parties));
   x.Leaf("ieFlag", "I");
   x.Leaf("declTime", FormatC8(p.t_list));
   const ImportSite& site = p.bonded ? kBondedSite : kDirectSite;
@@ -359,7 +353,7 @@ void ImportList(const RenderContext& ctx, const ImportParcel& p, std::string& ou
     const Goods& d = *l.declared;
     x.Open("InventoryList");
     x.Int("gnum", ++gnum);
-    if (p.bonded) x.Leaf("itemRecordNo", "BS" + l.goods->item_no);
+    if (p.bonded) x.Leaf("itemRecordNo", ItemRecordNo(*l.goods));
     x.Leaf("itemNo", l.goods->item_no);
     x.Leaf("itemName", l.goods->name);
     x.Leaf("gcode", d.hs);
@@ -563,6 +557,13 @@ std::string Guid(uint64_t seed, uint64_t a, uint64_t b) {
   }
   return s;
 }
+
+std::string BondedEmsNo(const PartySet& parties) {
+  return std::string("T") + kBondedSite.customs + "W" +
+         std::to_string(100000 + HashString(parties.warehouse->code) % 900000);
+}
+
+std::string ItemRecordNo(const Goods& goods) { return "BS" + goods.item_no; }
 
 const std::string& ImportKey(Msg kind, const ImportParcel& p) {
   switch (kind) {

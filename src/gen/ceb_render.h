@@ -33,6 +33,15 @@ std::string Guid(uint64_t seed, uint64_t a, uint64_t b);
 const std::string& ImportKey(Msg kind, const ImportParcel& p);
 const std::string& ExportKey(Msg kind, const ExportParcel& p);
 
+// The references by which a bonded (1210) CEB621 draws on the zone's stock: the ledger
+// (账册, emsNo) of the zone warehouse and an article's record in it (itemRecordNo). The
+// rest of what a bonded list line says about its article comes straight from the plan:
+// areaCode is PartySet::warehouse->code; itemNo, gname and unit are the Goods' item_no,
+// name and unit of Line::goods; gcode is the hs of Line::declared. stock.json (stock.h)
+// reads the same sources, so the two always agree.
+std::string BondedEmsNo(const PartySet& parties);
+std::string ItemRecordNo(const Goods& goods);
+
 }  // namespace shumao::gen
 
 #endif  // SHUMAO_GEN_CEB_RENDER_H_

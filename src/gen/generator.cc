@@ -18,6 +18,7 @@
 #include "gen/ceb_render.h"
 #include "gen/parties.h"
 #include "gen/planner.h"
+#include "gen/stock.h"
 
 namespace shumao::gen {
 namespace {
@@ -47,7 +48,10 @@ bool IsDigits(std::string_view s, size_t pos, size_t n) {
 
 // Whether a file name is one this generator writes (so a rerun may replace it).
 bool IsOurs(std::string_view name) {
-  if (name == "parties.json" || name == "labels.ndjson" || name == "manifest.json") return true;
+  if (name == "parties.json" || name == "labels.ndjson" || name == "manifest.json" ||
+      name == "stock.json") {
+    return true;
+  }
   // NNNNNNNNN-YYYYMMDDTHHMMSS-CEBnnn-KEY.xml
   return name.size() > 36 && IsDigits(name, 0, 9) && name[9] == '-' && IsDigits(name, 10, 8) &&
          name[18] == 'T' && IsDigits(name, 19, 6) && name.substr(25, 4) == "-CEB" &&
@@ -374,6 +378,8 @@ StatusOr<GenSummary> Generate(const GenOptions& options) {
 
   RETURN_IF_ERROR(WriteFile(dir + "labels.ndjson", ndjson));
   RETURN_IF_ERROR(WriteFile(dir + "parties.json", PartiesJson(*parties)));
+  RETURN_IF_ERROR(
+      WriteFile(dir + "stock.json", StockJson(BondedStock(options.seed, *parties, *plan))));
   RETURN_IF_ERROR(WriteFile(dir + "manifest.json", ManifestJson(effective, summary)));
   return summary;
 }

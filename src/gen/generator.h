@@ -16,6 +16,12 @@
 //   labels.ndjson    one line per faulty parcel: {"fault":..,"direction":"import"|"export",
 //                    "orderNo":..,"copNo":..,"logisticsNo":..,"files":[..],"detail":..}.
 //                    Empty when faults == 0.
+//   stock.json       {"records":[{"warehouse":..,"emsNo":..,"itemRecordNo":..,"itemNo":..,
+//                    "gcode":..,"gname":..,"qty":..,"unit":..,"entryNo":..,"time":..}]}: the
+//                    bonded-zone inbound records (入区/入库, outside the CEB standard) that
+//                    stock the zone warehouse for every bonded (1210) list of the run, one
+//                    per warehouse, ledger and article; stock.h says how. "records" is
+//                    empty when the run has no bonded imports.
 //   manifest.json    the options and the summary.
 // Files of an earlier run in out_dir (names of the forms above) are removed first; other
 // files are left alone.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
+#include <rapidjson/document.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,8 @@
 #include <vector>
 
 #include "common/decimal.h"
+#include "common/strings.h"
+#include "common/time.h"
 #include "gen/identity.h"
 
 namespace shumao::gen {
@@ -128,7 +131,7 @@ TEST(Generate, SameSeedSameBytesOtherSeedOtherBytes) {
   ASSERT_EQ(na, nb);
   ASSERT_GT(na.size(), 400u);
   for (const std::string& n : na) ASSERT_EQ(ReadAll(a / n), ReadAll(b / n)) << n;
-  for (const char* f : {"parties.json", "labels.ndjson", "manifest.json"}) {
+  for (const char* f : {"parties.json", "labels.ndjson", "manifest.json", "stock.json"}) {
     EXPECT_EQ(ReadAll(a / f), ReadAll(b / f)) << f;
   }
   EXPECT_NE(ReadAll(a / "parties.json"), ReadAll(c / "parties.json"));
@@ -342,6 +345,105 @@ TEST(Generate, FaultsAreExactAndEveryTypeAppears) {
   GenSummary every = GenerateInto(all, 42, 40, 30, 1.0);
   EXPECT_EQ(every.faults, 70);
   fs::remove_all(all);
+  fs::remove_all(dir);
+}
+
+// What the bonded lists of a run draw on one article of the zone warehouse.
+struct BondedUse {
+  int64_t qty = 0;
+  std::set<std::string> ems_no, item_no, gcode, unit;
+  std::string first_list = "99999999999999";  // appTime of its first list
+};
+
+TEST(Generate, StockCoversEveryBondedList) {
+  fs::path dir = TempDir("stock");
+  GenerateInto(dir, 17, 300, 40, 0.1);
+  std::map<std::pair<std::string, std::string>, BondedUse> bonded;  // (areaCode, itemRecordNo)
+  std::set<std::string> bonded_items, direct_items, lists_seen;
+  int direct_lists = 0;
+  for (const std::string& n : XmlFiles(dir)) {
+    if (TypeOf(n) != "CEB621") continue;
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_file((dir / n).c_str()));
+    pugi::xml_node inv = doc.first_child().child("ceb:Inventory");
+    pugi::xml_node head = inv.child("ceb:InventoryHead");
+    // A duplicate_message list is the same list sent twice: its goods leave once.
+    if (!lists_seen.insert(Text(head, "ceb:copNo")).second) continue;
+    std::string mode = Text(head, "ceb:tradeMode");
+    if (mode == "9610") ++direct_lists;
+    for (pugi::xml_node l : inv.children("ceb:InventoryList")) {
+      if (mode == "9610") {
+        EXPECT_TRUE(head.child("ceb:areaCode").empty());
+        EXPECT_TRUE(l.child("ceb:itemRecordNo").empty());
+        direct_items.insert(Text(l, "ceb:itemNo"));
+        continue;
+      }
+      ASSERT_EQ(mode, "1210") << n;
+      BondedUse& u = bonded[{Text(head, "ceb:areaCode"), Text(l, "ceb:itemRecordNo")}];
+      u.qty += std::stoll(Text(l, "ceb:qty"));
+      u.ems_no.insert(Text(head, "ceb:emsNo"));
+      u.item_no.insert(Text(l, "ceb:itemNo"));
+      u.gcode.insert(Text(l, "ceb:gcode"));
+      u.unit.insert(Text(l, "ceb:unit"));
+      u.first_list = std::min(u.first_list, Text(head, "ceb:appTime"));
+      bonded_items.insert(Text(l, "ceb:itemNo"));
+    }
+  }
+  ASSERT_GE(bonded.size(), 10u);
+  ASSERT_GE(direct_lists, 30);
+
+  rapidjson::Document d;
+  d.Parse(ReadAll(dir / "stock.json").c_str());
+  ASSERT_FALSE(d.HasParseError());
+  ASSERT_TRUE(d.IsObject() && d.HasMember("records") && d["records"].IsArray());
+  std::map<std::pair<std::string, std::string>, int64_t> stocked;
+  std::set<std::string> entry_nos;
+  std::pair<std::string, std::string> previous;
+  for (const rapidjson::Value& r : d["records"].GetArray()) {
+    for (const char* f : {"warehouse", "emsNo", "itemRecordNo", "itemNo", "gcode", "gname", "qty",
+                          "unit", "entryNo", "time"}) {
+      ASSERT_TRUE(r.HasMember(f) && r[f].IsString()) << f;
+    }
+    std::pair<std::string, std::string> key{r["warehouse"].GetString(),
+                                            r["itemRecordNo"].GetString()};
+    EXPECT_LT(previous, key);  // sorted, one record per article
+    previous = key;
+    // (c) and (d): only what bonded lists name is stocked; direct lists add nothing.
+    ASSERT_TRUE(bonded.count(key)) << key.second;
+    const BondedUse& u = bonded[key];
+    StatusOr<Decimal> qty = Decimal::Parse(r["qty"].GetString());
+    ASSERT_TRUE(qty.ok()) << r["qty"].GetString();
+    stocked[key] = std::stoll(r["qty"].GetString());
+    EXPECT_EQ(stocked[key], (u.qty * 12 + 9) / 10 + 5) << key.second;  // ceil(1.2 x) + 5
+    // The record names the article as its lists do.
+    EXPECT_EQ(u.ems_no, std::set<std::string>{r["emsNo"].GetString()});
+    EXPECT_EQ(u.item_no, std::set<std::string>{r["itemNo"].GetString()});
+    EXPECT_EQ(u.unit, std::set<std::string>{r["unit"].GetString()});
+    EXPECT_TRUE(u.gcode.count(r["gcode"].GetString())) << key.second;
+    EXPECT_EQ(std::string(r["gcode"].GetString()).size(), 10u);
+    EXPECT_TRUE(bonded_items.count(r["itemNo"].GetString()));
+    // In before the first list that draws on it.
+    std::string time = r["time"].GetString();
+    EXPECT_TRUE(ParseC14(time).ok()) << time;
+    EXPECT_LT(time, u.first_list) << key.second;
+    std::string entry = r["entryNo"].GetString();
+    EXPECT_EQ(entry.size(), 18u);
+    EXPECT_TRUE(IsDigits(entry)) << entry;
+    EXPECT_EQ(entry.substr(4, 4), time.substr(0, 4));
+    EXPECT_TRUE(entry_nos.insert(entry).second) << entry;
+  }
+  // (a) and (b): every bonded article of every list is stocked, at least as much as used.
+  for (const auto& [key, u] : bonded) {
+    ASSERT_TRUE(stocked.count(key)) << key.first << " " << key.second;
+    EXPECT_GE(stocked[key], u.qty) << key.second;
+  }
+  EXPECT_EQ(stocked.size(), bonded.size());
+
+  // Without bonded imports there is nothing to stock.
+  GenerateInto(dir, 17, 0, 10, 0.0);
+  d.Parse(ReadAll(dir / "stock.json").c_str());
+  ASSERT_TRUE(d.IsObject() && d["records"].IsArray());
+  EXPECT_EQ(d["records"].Size(), 0u);
   fs::remove_all(dir);
 }
 
