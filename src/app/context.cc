@@ -30,7 +30,21 @@ StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
   if (!o.schemas.empty()) {
     ASSIGN_OR_RETURN(ctx->xsd, ceb::XsdValidator::Load(o.schemas));
   }
+  StatusOr<Decimal> rate = Decimal::Parse(o.inspection_rate);
+  if (!rate.ok() || rate->IsNegative() || *rate > Decimal::FromInt(1)) {
+    return InvalidArgument("the inspection rate is a number from 0 to 1", "inspection-rate");
+  }
+  if (!(o.match_timeout_hours > 0)) {
+    return InvalidArgument("the match timeout must be above 0 hours", "match-timeout-hours");
+  }
+  ctx->risk = clearance::RandomInspection(*rate);
+  clearance::Options co;
+  co.vault = ctx->vault;
+  co.risk = ctx->risk.get();
+  co.match_timeout_ms = static_cast<int64_t>(o.match_timeout_hours * 3600 * 1000);
+  ASSIGN_OR_RETURN(ctx->clearance, clearance::Engine::Create(ctx->store.get(), co));
   intake::IntakeOptions io;
+  io.hook = ctx->clearance.get();
   io.codes = ctx->codes;
   io.vault = ctx->vault;
   io.xsd = ctx->xsd.get();

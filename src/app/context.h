@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ceb/xsd_validator.h"
+#include "clearance/clearance.h"
 #include "common/code_tables.h"
 #include "common/crypto.h"
 #include "intake/intake.h"
@@ -30,6 +31,8 @@ struct ContextOptions {
   std::string db = "shumao.db";
   std::string key_file;  // default: db + ".key" (SQLite) or "shumao.key" (PostgreSQL)
   std::string schemas;   // XSD folder for strict mode, or empty
+  std::string inspection_rate = "0.01";  // share of matched lists sent to inspection
+  double match_timeout_hours = 24;       // a list missing a document is refused after this
 };
 
 struct Context {
@@ -37,6 +40,8 @@ struct Context {
   std::shared_ptr<const Vault> vault;
   std::shared_ptr<const CodeTables> codes;
   std::unique_ptr<ceb::XsdValidator> xsd;
+  std::unique_ptr<clearance::RiskGate> risk;
+  std::unique_ptr<clearance::Engine> clearance;  // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;
 
   static StatusOr<std::unique_ptr<Context>> Open(const ContextOptions& options);

@@ -18,6 +18,7 @@
 #include "app/context.h"
 #include "common/strings.h"
 #include "gen/generator.h"
+#include "http/clearance_json.h"
 #include "http/server.h"
 #include "http/tax_quote_json.h"
 
@@ -52,7 +53,7 @@ std::vector<fs::path> CollectFiles(const std::vector<std::string>& paths) {
         auto ext = e.path().extension();
         std::string name = e.path().filename().string();
         // gen's sidecar files describe the traffic; they are not messages.
-        if (name == "parties.json" || name == "manifest.json") continue;
+        if (name == "parties.json" || name == "manifest.json" || name == "stock.json") continue;
         if (e.is_regular_file() && (ext == ".xml" || ext == ".json")) files.push_back(e.path());
       }
     } else {
@@ -121,6 +122,43 @@ int RunIngest(Context& ctx, const std::vector<std::string>& paths, bool replay) 
   return 0;
 }
 
+int RunTick(Context& ctx, const std::string& at) {
+  Timestamp now = Clock::System().Now();
+  if (!at.empty()) {
+    auto t = at.size() == 14 ? ParseC14(at) : ParseDate(at);
+    if (!t.ok()) return Fail(InvalidArgument("--at is YYYYMMDDhhmmss or YYYY-MM-DD", "at"));
+    now = *t;
+  }
+  auto sum = ctx.clearance->Tick(now);
+  if (!sum.ok()) return Fail(sum.status());
+  std::printf(
+      "{\"at\":%s,\"timedOut\":%d,\"closed\":%d,\"taxPaid\":%d,\"returnsFailed\":%d,"
+      "\"alerts\":%d}\n",
+      JsonString(FormatIso(now)).c_str(), sum->timed_out, sum->closed, sum->tax_paid,
+      sum->returns_failed, sum->alerts);
+  return 0;
+}
+
+int RunStockIn(Context& ctx, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Fail(InvalidArgument("cannot read " + file, "FILE"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto records = http::InboundFromJson(ss.str());
+  if (!records.ok()) return Fail(records.status());
+  Status st = ctx.clearance->AddInbound(*records);
+  if (!st.ok()) return Fail(st);
+  std::printf("{\"records\":%zu}\n", records->size());
+  return 0;
+}
+
+int RunStockReport(Context& ctx, const std::string& warehouse) {
+  auto lines = ctx.clearance->StockReport(warehouse);
+  if (!lines.ok()) return Fail(lines.status());
+  std::printf("%s\n", http::StockToJson(*lines).c_str());
+  return 0;
+}
+
 // JSON-lines logger on stderr: {"time":..,"level":..,"event":..}.
 std::shared_ptr<spdlog::logger> MakeLogger(const std::string& level) {
   auto log =
@@ -146,8 +184,28 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
   so.public_overview = public_overview;
   so.web_root = web_root;
   so.log = MakeLogger(log_level);
-  auto server = http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so);
+  auto server = http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so,
+                                     ctx.clearance.get());
   if (!server.ok()) return Fail(server.status());
+  // Clearance's time-driven work (match timeouts, tax windows, return deadlines).
+  std::atomic<bool> ticking{true};
+  std::thread ticker([&] {
+    while (ticking.load()) {
+      for (int i = 0; i < 50 && ticking.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (!ticking.load()) break;
+      auto sum = ctx.clearance->Tick(Clock::System().Now());
+      if (!sum.ok() && so.log) so.log->warn("\"event\":\"tick\",\"error\":\"{}\"}}", sum.status().message());
+    }
+  });
+  struct StopTicker {
+    std::atomic<bool>& flag;
+    std::thread& t;
+    ~StopTicker() {
+      flag = false;
+      t.join();
+    }
+  } stop_ticker{ticking, ticker};
   g_server = server->get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -177,10 +235,22 @@ int Main(int argc, char** argv) {
                   "folder of the official CEB 2022 XSDs: strict mode validates every message");
   };
 
+  auto add_clearance = [&](CLI::App* c) {
+    c->add_option("--inspection-rate", copt.inspection_rate,
+                  "share of matched import lists sent to inspection (500), 0..1, until the risk "
+                  "engine decides lanes")
+        ->capture_default_str();
+    c->add_option("--match-timeout-hours", copt.match_timeout_hours,
+                  "a list still missing its order, payment or waybill this long after it was "
+                  "declared is refused (100)")
+        ->capture_default_str();
+  };
+
   std::string listen = "127.0.0.1:8080", web_root, log_level = "info";
   bool public_overview = false;
   auto* serve = app.add_subcommand("serve", "run the platform's HTTP API");
   add_db(serve);
+  add_clearance(serve);
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_flag("--public-overview", public_overview,
                   "show the statistics overview at / without login");
@@ -214,6 +284,10 @@ int Main(int argc, char** argv) {
       ->required()
       ->check(
           CLI::IsMember({"ebp", "ebc", "agent", "logistics", "payment", "warehouse", "operator"}));
+  bool identity_verifying = false;
+  ent_add->add_flag("--identity-verifying", identity_verifying,
+                    "the platform's buyer identity check is recognised (实名认证): its buyer and "
+                    "payer may differ");
   ent_add->add_option("--zone", ent.zone, "the zone it belongs to");
   ent_add->add_option("--park", ent.park, "the park within the zone");
 
@@ -250,9 +324,62 @@ int Main(int argc, char** argv) {
                                     "ingest CEB XML/JSON files or folders as the operator, in "
                                     "file-name order; prints one NDJSON line per business entity");
   add_db(ingest);
+  add_clearance(ingest);
   ingest->add_flag("--replay", replay,
                    "take each message's appTime as the clock (backfills, demo history)");
   ingest->add_option("PATH", ingest_paths, "files or folders")->required();
+
+  std::string tick_at;
+  auto* tick = app.add_subcommand(
+      "tick",
+      "run clearance's time-driven work once: lists whose match timed out are refused, lists "
+      "past the 30-day return window close (899) and their tax is deducted from the guarantee, "
+      "returns whose goods did not arrive in time fail; prints a JSON summary");
+  add_db(tick);
+  add_clearance(tick);
+  tick->add_option("--at", tick_at,
+                   "the time to run as, YYYYMMDDhhmmss or YYYY-MM-DD (Beijing); default now");
+
+  auto* stock = app.add_subcommand("stock", "the bonded (1210) stock ledger");
+  stock->require_subcommand(1);
+  std::string stock_file, warehouse;
+  auto* stock_in = stock->add_subcommand(
+      "in", "record inbound stock from a JSON file {\"records\":[{\"warehouse\":..,"
+            "\"itemRecordNo\":..,\"qty\":..}]} (as gen writes stock.json)");
+  add_db(stock_in);
+  stock_in->add_option("FILE", stock_file, "the JSON file")->required();
+  auto* stock_report = stock->add_subcommand(
+      "report", "print the stock per warehouse and item as JSON: in, out, returned, balance");
+  add_db(stock_report);
+  stock_report->add_option("--warehouse", warehouse, "one warehouse (areaCode); default all");
+
+  auto* quota_cmd = app.add_subcommand("quota", "the retail import annual quota ledger");
+  quota_cmd->require_subcommand(1);
+  int quota_year = 0;
+  std::string id_type = "1", id_number;
+  auto* quota_show = quota_cmd->add_subcommand("show", "one buyer's quota in a year");
+  add_db(quota_show);
+  quota_show->add_option("--id-type", id_type, "buyerIdType")->capture_default_str();
+  quota_show->add_option("--id-number", id_number, "buyerIdNumber")->required();
+  quota_show->add_option("--year", quota_year, "calendar year")->required();
+  auto* quota_audit = quota_cmd->add_subcommand(
+      "audit",
+      "the ledger's total against the lists that hold quota (released minus cancelled and "
+      "returned); prints {\"year\":..,\"ledger\":..,\"lists\":..,\"buyers\":..,\"maxUsed\":..,"
+      "\"balanced\":true|false}");
+  add_db(quota_audit);
+  quota_audit->add_option("--year", quota_year, "calendar year")->required();
+
+  auto* guarantee = app.add_subcommand("guarantee", "enterprises' tax guarantees (税款担保)");
+  guarantee->require_subcommand(1);
+  std::string g_code, g_amount;
+  auto* g_set = guarantee->add_subcommand("set", "set the amount a guarantee covers");
+  add_db(g_set);
+  g_set->add_option("--code", g_code, "the guarantor (assureCode)")->required();
+  g_set->add_option("--amount", g_amount, "CNY")->required();
+  auto* g_show = guarantee->add_subcommand("show", "balance, outstanding tax and tax paid");
+  add_db(g_show);
+  g_show->add_option("--code", g_code, "the guarantor (assureCode)")->required();
 
   auto* tax_cmd = app.add_subcommand("tax", "the comprehensive tax of cross-border retail imports");
   tax_cmd->require_subcommand(1);
@@ -312,6 +439,7 @@ int Main(int argc, char** argv) {
   if (!ctx.ok()) return Fail(ctx.status());
   Context& c = **ctx;
   if (*ent_add) {
+    if (identity_verifying) ent.roles.push_back("identity");
     auto token = c.AddEnterprise(ent);
     if (!token.ok()) return Fail(token.status());
     std::printf("{\"code\":%s,\"token\":%s}\n", JsonString(ent.code).c_str(),
@@ -326,6 +454,42 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (*ingest) return RunIngest(c, ingest_paths, replay);
+  if (*tick) return RunTick(c, tick_at);
+  if (*stock_in) return RunStockIn(c, stock_file);
+  if (*stock_report) return RunStockReport(c, warehouse);
+  if (*quota_show) {
+    auto q = c.clearance->Quota(id_type, id_number, quota_year);
+    if (!q.ok()) return Fail(q.status());
+    std::printf("{\"year\":%d,\"limit\":\"%s\",\"used\":\"%s\",\"remaining\":\"%s\"}\n", q->year,
+                q->limit.ToString(2).c_str(), q->used.ToString(2).c_str(),
+                q->remaining.ToString(2).c_str());
+    return 0;
+  }
+  if (*quota_audit) {
+    auto a = c.clearance->AuditQuota(quota_year);
+    if (!a.ok()) return Fail(a.status());
+    std::printf(
+        "{\"year\":%d,\"ledger\":\"%s\",\"lists\":\"%s\",\"buyers\":%d,\"maxUsed\":\"%s\","
+        "\"balanced\":%s}\n",
+        quota_year, a->ledger_total.ToString(2).c_str(), a->lists_total.ToString(2).c_str(),
+        a->buyers, a->max_used.ToString(2).c_str(),
+        a->ledger_total == a->lists_total ? "true" : "false");
+    return 0;
+  }
+  if (*g_set) {
+    auto amount = Decimal::Parse(g_amount);
+    if (!amount.ok()) return Fail(InvalidArgument("amount is not a number", "amount"));
+    Status st = c.clearance->SetGuarantee(g_code, *amount);
+    if (!st.ok()) return Fail(st);
+  }
+  if (*g_set || *g_show) {
+    auto g = c.clearance->Guarantee(g_code);
+    if (!g.ok()) return Fail(g.status());
+    std::printf("{\"code\":%s,\"balance\":\"%s\",\"outstanding\":\"%s\",\"paid\":\"%s\"}\n",
+                JsonString(g->code).c_str(), g->balance.ToString(2).c_str(),
+                g->outstanding.ToString(2).c_str(), g->paid.ToString(2).c_str());
+    return 0;
+  }
   if (*serve) return RunServe(c, listen, public_overview, web_root, log_level);
   if (*demo) {
     Status st = FillDemo(c, demo_lists);

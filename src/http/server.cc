@@ -36,8 +36,12 @@ bool IsKnownKind(const std::string& kind) {
 class ServerImpl : public Server {
  public:
   ServerImpl(store::Store* store, intake::Intake* intake, std::shared_ptr<const Vault> vault,
-             ServerOptions options)
-      : store_(store), intake_(intake), vault_(std::move(vault)), opt_(std::move(options)) {
+             ServerOptions options, clearance::Engine* clearance)
+      : store_(store),
+        intake_(intake),
+        clearance_(clearance),
+        vault_(std::move(vault)),
+        opt_(std::move(options)) {
     svr_.new_task_queue = [n = opt_.threads] { return new httplib::ThreadPool(n); };
     svr_.set_payload_max_length(opt_.max_body_bytes);
     svr_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
@@ -322,6 +326,7 @@ class ServerImpl : public Server {
 
   store::Store* store_;
   intake::Intake* intake_;
+  clearance::Engine* clearance_;  // null: the clearance endpoints answer 503
   std::shared_ptr<const Vault> vault_;
   ServerOptions opt_;
   httplib::Server svr_;
@@ -335,9 +340,10 @@ class ServerImpl : public Server {
 
 StatusOr<std::unique_ptr<Server>> Server::Create(store::Store* store, intake::Intake* intake,
                                                  std::shared_ptr<const Vault> vault,
-                                                 ServerOptions options) {
+                                                 ServerOptions options,
+                                                 clearance::Engine* clearance) {
   return std::unique_ptr<Server>(
-      new ServerImpl(store, intake, std::move(vault), std::move(options)));
+      new ServerImpl(store, intake, std::move(vault), std::move(options), clearance));
 }
 
 }  // namespace shumao::http

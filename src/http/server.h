@@ -13,6 +13,7 @@
 
 #include "common/crypto.h"
 #include "common/status.h"
+#include "clearance/clearance.h"
 #include "intake/intake.h"
 #include "store/store.h"
 
@@ -34,7 +35,8 @@ class Server {
   virtual ~Server() = default;
   static StatusOr<std::unique_ptr<Server>> Create(store::Store* store, intake::Intake* intake,
                                                   std::shared_ptr<const Vault> vault,
-                                                  ServerOptions options);
+                                                  ServerOptions options,
+                                                  clearance::Engine* clearance = nullptr);
   // Binds and serves until Stop; returns an error if the address cannot be bound.
   virtual Status Run() = 0;
   virtual void Stop() = 0;

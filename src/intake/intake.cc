@@ -18,6 +18,7 @@ namespace shumao::intake {
 
 // One business entity of a checked message, with everything the writer needs.
 struct PreparedEntity {
+  const ceb::Node* entity = nullptr;
   const ceb::Node* head = nullptr;
   std::string app_type;
   std::string status;  // "1" saved (appStatus 1) or "2" declared
@@ -60,8 +61,11 @@ std::string CodeString(Code c) {
 }
 
 // The document is still with the sender (saved or declared, not yet taken up by
-// customs): modify and delete are allowed only then.
-bool Modifiable(const std::string& status) { return status == "1" || status == "2"; }
+// customs), or customs sent it back (100) to be corrected: modify and delete are allowed
+// only then.
+bool Modifiable(const std::string& status) {
+  return status == "1" || status == "2" || status == "100";
+}
 
 // The text of an accepting receipt, by operation.
 std::string AcceptInfo(const std::string& app_type, const std::string& status,
@@ -187,6 +191,7 @@ class IntakeImpl : public Intake {
     for (size_t i = 0; i < entities.size(); ++i) {
       const ceb::Node* head = ceb::HeadOf(*spec, *entities[i]);
       PreparedEntity e;
+      e.entity = entities[i];
       e.head = head;
       e.app_type = std::string(head->Get("appType"));
       e.status = head->Get("appStatus") == "1" ? "1" : "2";
@@ -485,12 +490,25 @@ class IntakeImpl : public Intake {
     }
     row.status = e.status;
     row.return_info = info;
+    intake::AppliedEntity applied{&spec, e.entity, e.head, &row, e.app_type, "", pm.sender, pm.time};
+    if (opt_.hook != nullptr) {
+      ASSIGN_OR_RETURN(std::optional<HookRefusal> refusal, opt_.hook->Check(txn, applied));
+      if (refusal) {
+        a.status = refusal->return_status;
+        a.info = refusal->return_info;
+        return Status::Ok();
+      }
+    }
     RETURN_IF_ERROR(txn.PutDocument(row));
     RETURN_IF_ERROR(txn.AddHistory(row.id, store::HistoryRow{row.status, row.updated_ms, info}));
     a.status = e.status;
     a.info = info;
     a.accepted = true;
     a.values = AcceptValues(spec, e, PreNo(pm.time, row.id));
+    if (opt_.hook != nullptr) {
+      applied.pre_no = a.values[0].second;
+      RETURN_IF_ERROR(opt_.hook->AfterApply(txn, applied));
+    }
     return Status::Ok();
   }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ceb/catalog.h"
 #include "ceb/codec.h"
 #include "ceb/message.h"
 #include "ceb/xsd_validator.h"
@@ -29,6 +30,37 @@
 
 namespace shumao::intake {
 
+// A business module that follows declarations as they are stored (clearance). Both calls
+// run on the writer thread inside the batch's transaction, so what the hook writes commits
+// or rolls back with the declaration. An error status means the store failed: the whole
+// batch is rolled back and answered 503. Business refusals are answers, not errors.
+struct AppliedEntity {
+  const ceb::DocumentSpec* spec = nullptr;
+  const ceb::Node* entity = nullptr;  // the whole entity (head and lists), personal data included
+  const ceb::Node* head = nullptr;
+  const store::DocumentRow* row = nullptr;  // as stored: id, status, kind, scope, key
+  std::string app_type;                     // "1", "2" or "3"
+  std::string pre_no;                       // the e-Port number the receipt carries
+  std::string sender;
+  Timestamp time;
+};
+
+struct HookRefusal {
+  std::string return_status;  // a negative code of the standard, e.g. "-623005"
+  std::string return_info;
+};
+
+class Hook {
+ public:
+  virtual ~Hook() = default;
+  // Before the entity is stored (row.id is 0 for a new document): a refusal answers the
+  // sender with it and stores nothing.
+  virtual StatusOr<std::optional<HookRefusal>> Check(store::WriteTxn& txn,
+                                                     const AppliedEntity& e) = 0;
+  // After the entity and its history row are stored.
+  virtual Status AfterApply(store::WriteTxn& txn, const AppliedEntity& e) = 0;
+};
+
 struct IntakeOptions {
   ceb::DecodeLimits limits;
   const ceb::XsdValidator* xsd = nullptr;  // strict mode when set
@@ -36,6 +68,7 @@ struct IntakeOptions {
   std::shared_ptr<const Vault> vault;
   const Clock* clock = &Clock::System();
   size_t max_batch = 1000;  // messages per transaction
+  Hook* hook = nullptr;     // clearance; must outlive the Intake
 };
 
 struct Submission {

@@ -9,9 +9,10 @@
 
 namespace shumao::registry {
 
-// Roles of an enterprise, as CONTRACT.md names them.
-inline constexpr std::string_view kRoles[] = {"ebp",     "ebc",       "agent",   "logistics",
-                                              "payment", "warehouse", "operator"};
+// Roles of an enterprise, as CONTRACT.md names them. "identity" marks a platform whose
+// buyer identity check is recognised (实名认证, 194号 §9): its buyer and payer may differ.
+inline constexpr std::string_view kRoles[] = {"ebp",     "ebc",       "agent",    "logistics",
+                                              "payment", "warehouse", "operator", "identity"};
 // Departments of a department user.
 inline constexpr std::string_view kDepartments[] = {"customs", "tax",      "fx",   "commerce",
                                                     "market",  "security", "admin"};

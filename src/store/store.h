@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -96,6 +97,22 @@ class WriteTxn {
   virtual Status AddHistory(int64_t document_id, const HistoryRow& row) = 0;
   virtual Status AddMessage(const MessageRow& row) = 0;
   virtual Status AddReceipt(ReceiptRow& row) = 0;  // sets row.cursor
+
+  // Module state: small values under (namespace, key), for the ledgers and matching
+  // state of the business modules (quota, tax bills, stock, parcels waiting for a
+  // document). Keys compare bytewise ("C" collation on PostgreSQL), so fixed-width
+  // numbers in keys scan in order.
+  virtual StatusOr<std::optional<std::string>> GetState(const std::string& ns,
+                                                        const std::string& key) = 0;
+  virtual Status PutState(const std::string& ns, const std::string& key,
+                          const std::string& value) = 0;  // insert or replace
+  virtual Status DeleteState(const std::string& ns, const std::string& key) = 0;
+  // Entries with from <= key < to (to empty: no upper bound), key order, at most `limit`.
+  virtual StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(
+      const std::string& ns, const std::string& from, const std::string& to, int limit) = 0;
+  // The document with this id (deleted or not), for modules that keep ids.
+  virtual StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) = 0;
+
   virtual Status Commit() = 0;
 };
 
@@ -124,6 +141,11 @@ class Store {
   virtual StatusOr<std::vector<DocumentRow>> FindDocuments(const std::string& kind,
                                                            const std::string& key) = 0;
   virtual StatusOr<std::vector<HistoryRow>> History(int64_t document_id) = 0;  // oldest first
+  // Module state outside a transaction (committed values only); see WriteTxn::GetState.
+  virtual StatusOr<std::optional<std::string>> ReadState(const std::string& ns,
+                                                         const std::string& key) = 0;
+  virtual StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(
+      const std::string& ns, const std::string& from, const std::string& to, int limit) = 0;
   // Receipts for `recipient` with cursor > after, at most `limit`, in cursor order. A
   // receipt becomes visible only with its transaction, and transactions become visible in
   // cursor order, so paging from the last cursor seen never skips one.

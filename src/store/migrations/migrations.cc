@@ -81,6 +81,14 @@ CREATE TABLE receipts (
 );
 CREATE INDEX receipts_recipient_cursor ON receipts (recipient, cursor);
 )sql"},
+    {2, R"sql(
+CREATE TABLE module_state (
+  ns TEXT NOT NULL,
+  k  TEXT NOT NULL,
+  v  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (ns, k)
+) WITHOUT ROWID;
+)sql"},
 };
 
 // Identity columns rather than serial: the SQL-standard spelling, same sequence behaviour.
@@ -152,6 +160,14 @@ CREATE TABLE receipts (
   time_ms       bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX receipts_recipient_cursor ON receipts (recipient, cursor);
+)sql"},
+    {2, R"sql(
+CREATE TABLE module_state (
+  ns text COLLATE "C" NOT NULL,
+  k  text COLLATE "C" NOT NULL,
+  v  text NOT NULL DEFAULT '',
+  PRIMARY KEY (ns, k)
+);
 )sql"},
 };
 

@@ -261,6 +261,19 @@ constexpr Query kInsertVersion = {
     "insert_version", "INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)"};
 
 constexpr Query kMessageExists = {"message_exists", "SELECT 1 FROM messages WHERE guid = $1"};
+constexpr Query kGetState = {"get_state", "SELECT v FROM module_state WHERE ns = $1 AND k = $2"};
+constexpr Query kPutState = {"put_state",
+                             "INSERT INTO module_state (ns, k, v) VALUES ($1, $2, $3) "
+                             "ON CONFLICT (ns, k) DO UPDATE SET v = excluded.v"};
+constexpr Query kDeleteState = {"delete_state",
+                                "DELETE FROM module_state WHERE ns = $1 AND k = $2"};
+constexpr Query kScanState = {
+    "scan_state", "SELECT k, v FROM module_state WHERE ns = $1 AND k >= $2 ORDER BY k LIMIT $3"};
+constexpr Query kScanStateTo = {
+    "scan_state_to",
+    "SELECT k, v FROM module_state WHERE ns = $1 AND k >= $2 AND k < $3 ORDER BY k LIMIT $4"};
+constexpr Query kFindDocumentById = {"find_document_by_id",
+                                     "SELECT " SHUMAO_DOC_COLUMNS " FROM documents WHERE id = $1"};
 constexpr Query kFindDocument = {"find_document",
                                  "SELECT " SHUMAO_DOC_COLUMNS
                                  " FROM documents WHERE kind = $1 AND scope = $2 AND doc_key = $3"};
@@ -389,6 +402,28 @@ Status Migrate(Connection& conn) {
   return status;
 }
 
+StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(
+    Connection& conn, const std::string& ns, const std::string& from, const std::string& to,
+    int limit) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (limit <= 0) return out;
+  Params p;
+  p.Text(ns).Text(from);
+  if (!to.empty()) p.Text(to);
+  p.Int(limit);
+  ASSIGN_OR_RETURN(Result r, conn.Run(to.empty() ? kScanState : kScanStateTo, p));
+  out.reserve(r.Rows());
+  for (int i = 0; i < r.Rows(); ++i) out.emplace_back(r.Bytes(i, 0), r.Bytes(i, 1));
+  return out;
+}
+
+StatusOr<std::optional<std::string>> GetStateOn(Connection& conn, const std::string& ns,
+                                                const std::string& key) {
+  ASSIGN_OR_RETURN(Result r, conn.Run(kGetState, Params().Text(ns).Text(key)));
+  if (r.Rows() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(r.Bytes(0, 0));
+}
+
 class PostgresWriteTxn final : public TrackedWriteTxn {
  public:
   // Takes over `gate`, already acquired, and `conn`, inside BEGIN.
@@ -401,6 +436,39 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
     return Track([&]() -> StatusOr<bool> {
       ASSIGN_OR_RETURN(Result r, conn_->Run(kMessageExists, Params().Text(guid)));
       return r.Rows() > 0;
+    }());
+  }
+
+  StatusOr<std::optional<std::string>> GetState(const std::string& ns,
+                                                const std::string& key) override {
+    RETURN_IF_ERROR(Usable());
+    return Track(GetStateOn(*conn_, ns, key));
+  }
+
+  Status PutState(const std::string& ns, const std::string& key,
+                  const std::string& value) override {
+    RETURN_IF_ERROR(Usable());
+    return Track(conn_->Run(kPutState, Params().Text(ns).Text(key).Text(value)).status());
+  }
+
+  Status DeleteState(const std::string& ns, const std::string& key) override {
+    RETURN_IF_ERROR(Usable());
+    return Track(conn_->Run(kDeleteState, Params().Text(ns).Text(key)).status());
+  }
+
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(
+      const std::string& ns, const std::string& from, const std::string& to,
+      int limit) override {
+    RETURN_IF_ERROR(Usable());
+    return Track(ScanStateOn(*conn_, ns, from, to, limit));
+  }
+
+  StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> StatusOr<std::optional<DocumentRow>> {
+      ASSIGN_OR_RETURN(Result r, conn_->Run(kFindDocumentById, Params().Int(id)));
+      if (r.Rows() == 0) return std::optional<DocumentRow>();
+      return std::optional<DocumentRow>(ReadDocument(r, 0));
     }());
   }
 
@@ -575,6 +643,17 @@ class PostgresStore final : public Store {
       for (int i = 0; i < r.Rows(); ++i) out.push_back(ReadDocument(r, i));
       return out;
     });
+  }
+
+  StatusOr<std::optional<std::string>> ReadState(const std::string& ns,
+                                                 const std::string& key) override {
+    return pool_.With([&](Connection& c) { return GetStateOn(c, ns, key); });
+  }
+
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(
+      const std::string& ns, const std::string& from, const std::string& to,
+      int limit) override {
+    return pool_.With([&](Connection& c) { return ScanStateOn(c, ns, from, to, limit); });
   }
 
   StatusOr<std::vector<HistoryRow>> History(int64_t document_id) override {

@@ -195,6 +195,16 @@ constexpr char kInsertVersion[] =
     "INSERT INTO schema_migrations (version, applied_ms) VALUES (?1, ?2)";
 
 constexpr char kMessageExists[] = "SELECT 1 FROM messages WHERE guid = ?1";
+constexpr char kGetState[] = "SELECT v FROM module_state WHERE ns = ?1 AND k = ?2";
+constexpr char kPutState[] =
+    "INSERT INTO module_state (ns, k, v) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (ns, k) DO UPDATE SET v = excluded.v";
+constexpr char kDeleteState[] = "DELETE FROM module_state WHERE ns = ?1 AND k = ?2";
+constexpr char kScanState[] =
+    "SELECT k, v FROM module_state WHERE ns = ?1 AND k >= ?2 ORDER BY k LIMIT ?3";
+constexpr char kScanStateTo[] =
+    "SELECT k, v FROM module_state WHERE ns = ?1 AND k >= ?2 AND k < ?3 ORDER BY k LIMIT ?4";
+constexpr char kFindDocumentById[] = "SELECT " SHUMAO_DOC_COLUMNS " FROM documents WHERE id = ?1";
 constexpr char kFindDocument[] =
     "SELECT " SHUMAO_DOC_COLUMNS " FROM documents WHERE kind = ?1 AND scope = ?2 AND doc_key = ?3";
 constexpr char kPutDocument[] =
@@ -278,6 +288,10 @@ DocumentRow ReadDocument(const Statement& s) {
   return row;
 }
 
+StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(
+    Connection& conn, const std::string& ns, const std::string& from, const std::string& to,
+    int limit);
+
 registry::Enterprise ReadEnterprise(const Statement& s) {
   registry::Enterprise e;
   e.code = s.ColText(0);
@@ -323,6 +337,26 @@ Status Migrate(Connection& conn) {
   return status;
 }
 
+StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(
+    Connection& conn, const std::string& ns, const std::string& from, const std::string& to,
+    int limit) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (limit <= 0) return out;
+  ASSIGN_OR_RETURN(Statement s, conn.Prepare(to.empty() ? kScanState : kScanStateTo));
+  s.Text(1, ns).Text(2, from);
+  if (to.empty()) {
+    s.Int(3, limit);
+  } else {
+    s.Text(3, to).Int(4, limit);
+  }
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.emplace_back(s.ColText(0), s.ColText(1));
+  }
+  return out;
+}
+
 class SqliteStore;
 
 class SqliteWriteTxn final : public TrackedWriteTxn {
@@ -336,6 +370,51 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
     return Track([&]() -> StatusOr<bool> {
       ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kMessageExists));
       return s.Text(1, guid).Step();
+    }());
+  }
+
+  StatusOr<std::optional<std::string>> GetState(const std::string& ns,
+                                                const std::string& key) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> StatusOr<std::optional<std::string>> {
+      ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kGetState));
+      ASSIGN_OR_RETURN(bool row, s.Text(1, ns).Text(2, key).Step());
+      if (!row) return std::optional<std::string>();
+      return std::optional<std::string>(s.ColText(0));
+    }());
+  }
+
+  Status PutState(const std::string& ns, const std::string& key,
+                  const std::string& value) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kPutState));
+      return s.Text(1, ns).Text(2, key).Text(3, value).Run();
+    }());
+  }
+
+  Status DeleteState(const std::string& ns, const std::string& key) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kDeleteState));
+      return s.Text(1, ns).Text(2, key).Run();
+    }());
+  }
+
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(
+      const std::string& ns, const std::string& from, const std::string& to,
+      int limit) override {
+    RETURN_IF_ERROR(Usable());
+    return Track(ScanStateOn(conn_, ns, from, to, limit));
+  }
+
+  StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> StatusOr<std::optional<DocumentRow>> {
+      ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kFindDocumentById));
+      ASSIGN_OR_RETURN(bool row, s.Int(1, id).Step());
+      if (!row) return std::optional<DocumentRow>();
+      return std::optional<DocumentRow>(ReadDocument(s));
     }());
   }
 
@@ -528,6 +607,22 @@ class SqliteStore final : public Store {
       }
       return out;
     });
+  }
+
+  StatusOr<std::optional<std::string>> ReadState(const std::string& ns,
+                                                 const std::string& key) override {
+    return WithReader([&](Connection& conn) -> StatusOr<std::optional<std::string>> {
+      ASSIGN_OR_RETURN(Statement s, conn.Prepare(kGetState));
+      ASSIGN_OR_RETURN(bool row, s.Text(1, ns).Text(2, key).Step());
+      if (!row) return std::optional<std::string>();
+      return std::optional<std::string>(s.ColText(0));
+    });
+  }
+
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(
+      const std::string& ns, const std::string& from, const std::string& to,
+      int limit) override {
+    return WithReader([&](Connection& conn) { return ScanStateOn(conn, ns, from, to, limit); });
   }
 
   StatusOr<std::vector<HistoryRow>> History(int64_t document_id) override {

@@ -1,0 +1,163 @@
+// Import retail clearance (清单核放, 9610 direct purchase and 1210 bonded), run as the
+// declarations arrive: three-document matching (三单对碰), the buyer's annual quota, the
+// comprehensive tax, the lane, the status machine of the list and the documents it
+// matched, cancels (CEB623), returns (CEB625), the bonded stock ledger, CEB816 tax bills,
+// the 30/45-day tax window against the enterprise's guarantee, and the list's history of
+// arrival (CEB711) and delivery (CEB513).
+//
+// The Engine is an intake::Hook: it runs on the intake writer inside the transaction that
+// stores the declaration, so a decision, the quota it takes and the receipts it issues
+// commit together with the message (or not at all). Across processes on one PostgreSQL
+// database the store serialises writers, so the quota is never taken twice.
+//
+// Time-driven work (a list still waiting for a document after the match timeout, tax
+// windows, return deadlines) runs in Tick, which `serve` calls every few seconds and
+// `shumao tick` runs once.
+//
+// Status machine of an import list (returnStatus of CEB622):
+//   2 declared → 120 matched and logic checks passed (order, payment and waybill get 120)
+//     → 399 concluded (documents get 399) → 800 released        (the release lane)
+//     → 500 inspection  or  300 manual review → an officer's decision → 399 → 800 | 100
+//   → 899 closed, once the 30-day return window has passed and the tax is payable
+//   100 refused at any customs step, with the reason in returnInfo; a cancelled list
+//   becomes 100 "已撤销" and gives back its quota, tax and stock.
+//
+// Thread safety: all methods may be called from any thread; the hook methods are called
+// by the intake writer, the others open their own write transaction.
+#ifndef SHUMAO_CLEARANCE_CLEARANCE_H_
+#define SHUMAO_CLEARANCE_CLEARANCE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/decimal.h"
+#include "common/status.h"
+#include "common/time.h"
+#include "intake/intake.h"
+#include "store/store.h"
+#include "tax/tax.h"
+
+namespace shumao::clearance {
+
+// The lane a risk engine chooses for a matched list.
+enum class Lane { kRelease, kInspect, kManual };
+
+struct LaneDecision {
+  Lane lane = Lane::kRelease;
+  std::string reason;  // shown in the list's history when not kRelease
+};
+
+// What the clearance engine asks of risk control. The default (until the risk module
+// fills it) releases everything except a random share sent to inspection.
+class RiskGate {
+ public:
+  virtual ~RiskGate() = default;
+  // `copNo` and `invtNo` identify the list; `seed_key` is stable for a list, so a replay
+  // takes the same lane.
+  virtual LaneDecision Choose(const std::string& seed_key) const = 0;
+};
+
+// Random inspection at `rate` (0..1), decided by a keyed hash of the list key so that
+// the choice is reproducible.
+std::unique_ptr<RiskGate> RandomInspection(Decimal rate);
+
+struct Options {
+  const Clock* clock = &Clock::System();
+  std::shared_ptr<const Vault> vault;
+  const tax::TariffTable* tariff = &tax::TariffTable::BuiltIn();
+  const RiskGate* risk = nullptr;  // null: release everything
+  // A list still missing its order, payment or waybill this long after it was declared
+  // is refused (100).
+  int64_t match_timeout_ms = 24LL * 3600 * 1000;
+  // Returns: applied within `return_apply_days` of release, goods in within
+  // `return_arrive_days` (海关总署公告2020年第45号). Tax is payable from day
+  // return_apply_days + 1 to day `tax_due_days`.
+  int return_apply_days = 30;
+  int return_arrive_days = 45;
+  int tax_due_days = 45;
+};
+
+// One bonded inbound record (入区): stock of an item arriving in a zone warehouse.
+struct InboundRecord {
+  std::string warehouse;     // areaCode of the lists that will draw on it
+  std::string ems_no;        // bonded ledger number
+  std::string item_record_no;
+  std::string item_no, gcode, gname, unit;
+  Decimal qty;
+  std::string entry_no;  // the entry declaration that brought it in
+  std::string time;      // C14
+};
+
+struct StockLine {
+  std::string warehouse, item_record_no, item_no, gcode, gname, unit;
+  Decimal in, out, returned, balance;  // balance = in - out + returned
+};
+
+struct QuotaView {
+  int year = 0;
+  Decimal limit, used, remaining;
+};
+
+struct GuaranteeView {
+  std::string code;
+  Decimal balance;      // what the guarantee still covers
+  Decimal outstanding;  // tax of bills generated and not yet paid
+  Decimal paid;         // deducted so far
+};
+
+struct TickSummary {
+  int timed_out = 0;       // lists refused for a missing document
+  int closed = 0;          // lists closed (899), tax payable
+  int tax_paid = 0;        // bills deducted from a guarantee
+  int returns_failed = 0;  // returns whose goods did not arrive in time
+  int alerts = 0;
+};
+
+class Engine : public intake::Hook {
+ public:
+  static StatusOr<std::unique_ptr<Engine>> Create(store::Store* store, Options options);
+  ~Engine() override = default;
+
+  // Time-driven work up to `now` (match timeouts, 899 and tax payable, return deadlines).
+  virtual StatusOr<TickSummary> Tick(Timestamp now) = 0;
+
+  // An officer's decision on a list under inspection (500) or manual review (300):
+  // "release" or "refuse" (with a reason). NotFound, FailedPrecondition when the list is
+  // not waiting for a decision.
+  virtual Status Decide(const std::string& list_key, const std::string& decision,
+                        const std::string& reason, const std::string& officer) = 0;
+
+  // Bonded stock.
+  virtual Status AddInbound(const std::vector<InboundRecord>& records) = 0;
+  virtual StatusOr<std::vector<StockLine>> StockReport(const std::string& warehouse) = 0;
+
+  // The buyer's quota in `year` (id type and number as declared).
+  virtual StatusOr<QuotaView> Quota(const std::string& id_type, const std::string& id_number,
+                                    int year) = 0;
+  // Ledger audit: the quota used by every buyer in `year`, summed, and the sum of the
+  // amounts of the lists that hold quota (released or in customs' hands, not cancelled,
+  // returned amounts taken off). The two are equal unless the ledger is broken.
+  struct LedgerAudit {
+    Decimal ledger_total, lists_total;
+    int buyers = 0;
+    Decimal max_used;  // the largest single buyer's total
+  };
+  virtual StatusOr<LedgerAudit> AuditQuota(int year) = 0;
+
+  // The enterprise's tax guarantee (担保): sets the amount lodged.
+  virtual Status SetGuarantee(const std::string& code, Decimal amount) = 0;
+  virtual StatusOr<GuaranteeView> Guarantee(const std::string& code) = 0;
+
+  // The tax bill of a list as a CEB816 message (XML), and its state as JSON.
+  virtual StatusOr<std::string> TaxBillXml(const std::string& invt_no) = 0;
+  virtual StatusOr<std::string> TaxBillJson(const std::string& invt_no) = 0;
+  // Alerts (guarantee short, tax overdue), newest last, as JSON lines.
+  virtual StatusOr<std::vector<std::string>> Alerts(int limit) = 0;
+};
+
+}  // namespace shumao::clearance
+
+#endif  // SHUMAO_CLEARANCE_CLEARANCE_H_

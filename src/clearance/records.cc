@@ -1,0 +1,119 @@
+#include "clearance/records.h"
+
+#include <cstdio>
+
+#include <rapidjson/document.h>
+
+#include "common/strings.h"
+
+namespace shumao::clearance {
+namespace {
+
+void AppendFields(std::string& out, const Fields& fields) {
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : fields) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    AppendJsonEscaped(out, k);
+    out += "\":\"";
+    AppendJsonEscaped(out, v);
+    out += '"';
+  }
+  out += '}';
+}
+
+void AppendFacts(std::string& out, const Facts& facts) {
+  out += "{\"f\":";
+  AppendFields(out, facts.f);
+  out += ",\"l\":[";
+  for (size_t i = 0; i < facts.lines.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendFields(out, facts.lines[i]);
+  }
+  out += "]}";
+}
+
+Status ReadFields(const rapidjson::Value& v, Fields& out) {
+  if (!v.IsObject()) return Internal("clearance record: fields are not an object");
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    if (!it->value.IsString()) return Internal("clearance record: a field is not a string");
+    out.emplace(std::string(it->name.GetString(), it->name.GetStringLength()),
+                std::string(it->value.GetString(), it->value.GetStringLength()));
+  }
+  return Status::Ok();
+}
+
+Status ReadFacts(const rapidjson::Value& v, Facts& out) {
+  if (!v.IsObject()) return Internal("clearance record: not an object");
+  auto f = v.FindMember("f");
+  if (f != v.MemberEnd()) RETURN_IF_ERROR(ReadFields(f->value, out.f));
+  auto l = v.FindMember("l");
+  if (l != v.MemberEnd() && l->value.IsArray()) {
+    for (const auto& line : l->value.GetArray()) {
+      RETURN_IF_ERROR(ReadFields(line, out.lines.emplace_back()));
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<rapidjson::Document> Parse(std::string_view json) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return Internal("clearance record is not valid JSON");
+  return d;
+}
+
+}  // namespace
+
+std::string EncodeFacts(const Facts& facts) {
+  std::string out;
+  AppendFacts(out, facts);
+  return out;
+}
+
+StatusOr<Facts> DecodeFacts(std::string_view json) {
+  ASSIGN_OR_RETURN(rapidjson::Document d, Parse(json));
+  Facts facts;
+  RETURN_IF_ERROR(ReadFacts(d, facts));
+  return facts;
+}
+
+std::string EncodeParcel(const Parcel& p) {
+  std::string out = "{";
+  const std::pair<const char*, const Facts*> parts[] = {
+      {"o", &p.order}, {"p", &p.payment}, {"l", &p.list}};
+  bool first = true;
+  for (const auto& [name, facts] : parts) {
+    if (facts->empty()) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += "\":";
+    AppendFacts(out, *facts);
+  }
+  out += '}';
+  return out;
+}
+
+StatusOr<Parcel> DecodeParcel(std::string_view json) {
+  ASSIGN_OR_RETURN(rapidjson::Document d, Parse(json));
+  Parcel p;
+  const std::pair<const char*, Facts*> parts[] = {
+      {"o", &p.order}, {"p", &p.payment}, {"l", &p.list}};
+  for (const auto& [name, facts] : parts) {
+    auto it = d.FindMember(name);
+    if (it != d.MemberEnd()) RETURN_IF_ERROR(ReadFacts(it->value, *facts));
+  }
+  return p;
+}
+
+std::string TimeKey(int64_t ms) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms < 0 ? 0 : ms));
+  return buf;
+}
+
+}  // namespace shumao::clearance
