@@ -44,7 +44,7 @@ StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
   co.match_timeout_ms = static_cast<int64_t>(o.match_timeout_hours * 3600 * 1000);
   ASSIGN_OR_RETURN(ctx->clearance, clearance::Engine::Create(ctx->store.get(), co));
   intake::IntakeOptions io;
-  io.hook = ctx->clearance.get();
+  io.hook = o.clearance ? ctx->clearance.get() : nullptr;
   io.codes = ctx->codes;
   io.vault = ctx->vault;
   io.xsd = ctx->xsd.get();

@@ -391,10 +391,12 @@ int Main(int argc, char** argv) {
   BenchOptions bopt;
   auto* bench =
       app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
-  bench->add_option("--scenario", bopt.scenario, "intake")
-      ->check(CLI::IsMember({"intake"}))
+  bench->add_option("--scenario", bopt.scenario,
+                    "intake (messages through intake alone) or import (intake with import "
+                    "clearance: match, quota, tax, lanes, receipts)")
+      ->check(CLI::IsMember({"intake", "import"}))
       ->capture_default_str();
-  bench->add_option("--parcels", bopt.parcels, "messages to push through")->capture_default_str();
+  bench->add_option("--parcels", bopt.parcels, "messages to push through (parcels × about 4.5)")->capture_default_str();
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
 
   try {
