@@ -23,6 +23,16 @@ std::vector<std::string> SplitRoles(std::string_view text) {
   return roles;
 }
 
+std::string PartiesLikePattern(std::string_view code) {
+  std::string out = "%,";
+  for (char c : code) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += ",%";
+  return out;
+}
+
 std::string_view PrincipalKindName(registry::Principal::Kind kind) {
   return kind == registry::Principal::Kind::kUser ? "user" : "enterprise";
 }

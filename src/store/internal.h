@@ -55,6 +55,10 @@ class GateHold {
 std::string JoinRoles(const std::vector<std::string>& roles);
 std::vector<std::string> SplitRoles(std::string_view text);
 
+// The LIKE pattern (used with ESCAPE '\') that finds ",code," inside a parties column:
+// "%,code,%" with the code's own '%', '_' and '\' escaped.
+std::string PartiesLikePattern(std::string_view code);
+
 // The tokens.kind column: "enterprise" or "user".
 std::string_view PrincipalKindName(registry::Principal::Kind kind);
 StatusOr<registry::Principal::Kind> ParsePrincipalKind(std::string_view name);

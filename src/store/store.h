@@ -141,6 +141,11 @@ class Store {
   virtual StatusOr<std::vector<DocumentRow>> FindDocuments(const std::string& kind,
                                                            const std::string& key) = 0;
   virtual StatusOr<std::vector<HistoryRow>> History(int64_t document_id) = 0;  // oldest first
+  // Whether some document of the buyer (DocumentRow::buyer_hash, deleted or not) names
+  // `party_code` among its parties: the buyer's own platform may see the buyer's quota.
+  // The code is matched exactly (no LIKE wildcards); an empty hash or code matches nothing.
+  virtual StatusOr<bool> BuyerHasDocumentWith(const std::string& buyer_hash,
+                                              const std::string& party_code) = 0;
   // Module state outside a transaction (committed values only); see WriteTxn::GetState.
   virtual StatusOr<std::optional<std::string>> ReadState(const std::string& ns,
                                                          const std::string& key) = 0;

@@ -374,6 +374,39 @@ TEST_P(StoreTest, FindDocumentsByKeyAndAltKeyAcrossScopes) {
   EXPECT_TRUE(empty_key.empty());  // d has no alt_key: an empty key matches nothing
 }
 
+TEST_P(StoreTest, BuyerHasDocumentWithMatchesWholePartyCodes) {
+  ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+  DocumentRow order = Doc("orders", "EBP0000001", "O1");
+  order.parties = ",EBP0000001,EBC0000001,";
+  order.buyer_hash = "buyer-a";
+  DocumentRow other = Doc("orders", "EBP0000002", "O2");
+  other.parties = ",EBP0000002,A_B,";
+  other.buyer_hash = "buyer-b";
+  DocumentRow anonymous = Doc("orders", "EBP0000003", "O3");
+  anonymous.parties = ",EBP0000003,";
+  anonymous.buyer_hash = "";
+  for (DocumentRow* row : {&order, &other, &anonymous}) ASSERT_OK(txn->PutDocument(*row));
+  ASSERT_OK(txn->Commit());
+
+  auto has = [&](const std::string& hash, const std::string& code) {
+    StatusOr<bool> r = store_->BuyerHasDocumentWith(hash, code);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && *r;
+  };
+  EXPECT_TRUE(has("buyer-a", "EBP0000001"));
+  EXPECT_TRUE(has("buyer-a", "EBC0000001"));
+  EXPECT_FALSE(has("buyer-a", "EBP0000002"));  // a party of another buyer's document
+  EXPECT_FALSE(has("buyer-a", "EBP000000"));   // a prefix is not the code
+  EXPECT_FALSE(has("buyer-a", "BP0000001"));   // nor a suffix
+  EXPECT_FALSE(has("buyer-a", "EBP%"));        // LIKE wildcards are plain characters
+  EXPECT_FALSE(has("buyer-b", "A%B"));
+  EXPECT_FALSE(has("buyer-b", "AxB"));
+  EXPECT_TRUE(has("buyer-b", "A_B"));
+  EXPECT_FALSE(has("buyer-c", "EBP0000001"));  // no document of that buyer
+  EXPECT_FALSE(has("", "EBP0000003"));         // an empty hash matches nothing
+  EXPECT_FALSE(has("buyer-a", ""));
+}
+
 TEST_P(StoreTest, HistoryInInsertionOrder) {
   ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
   DocumentRow d = Doc("orders", "ebp1", "O1");

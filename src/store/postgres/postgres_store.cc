@@ -326,6 +326,12 @@ constexpr Query kFindDocuments = {
     "SELECT " SHUMAO_DOC_COLUMNS
     " FROM documents WHERE kind = $1 AND (doc_key = $2 OR (alt_key = $2 AND alt_key <> '')) "
     "ORDER BY id"};
+// "buyer_hash <> ''" lets the planner use the partial index documents_buyer_hash with a
+// generic plan of the prepared statement.
+constexpr Query kBuyerHasDocumentWith = {
+    "buyer_has_document_with",
+    "SELECT 1 FROM documents WHERE buyer_hash = $1 AND buyer_hash <> '' "
+    "AND parties LIKE $2 ESCAPE '\\' LIMIT 1"};
 constexpr Query kHistory = {
     "history", "SELECT status, time_ms, info FROM doc_history WHERE document_id = $1 ORDER BY id"};
 constexpr Query kReceipts = {
@@ -654,6 +660,17 @@ class PostgresStore final : public Store {
       const std::string& ns, const std::string& from, const std::string& to,
       int limit) override {
     return pool_.With([&](Connection& c) { return ScanStateOn(c, ns, from, to, limit); });
+  }
+
+  StatusOr<bool> BuyerHasDocumentWith(const std::string& buyer_hash,
+                                      const std::string& party_code) override {
+    if (buyer_hash.empty() || party_code.empty()) return false;
+    return pool_.With([&](Connection& c) -> StatusOr<bool> {
+      ASSIGN_OR_RETURN(Result r,
+                       c.Run(kBuyerHasDocumentWith,
+                             Params().Text(buyer_hash).Text(PartiesLikePattern(party_code))));
+      return r.Rows() > 0;
+    });
   }
 
   StatusOr<std::vector<HistoryRow>> History(int64_t document_id) override {

@@ -253,6 +253,10 @@ constexpr char kFindDocuments[] =
     "UNION ALL SELECT " SHUMAO_DOC_COLUMNS
     " FROM documents WHERE kind = ?1 AND alt_key = ?2 AND alt_key <> '' AND doc_key <> ?2 "
     "ORDER BY id";
+// "buyer_hash <> ''" lets SQLite use the partial index documents_buyer_hash.
+constexpr char kBuyerHasDocumentWith[] =
+    "SELECT 1 FROM documents WHERE buyer_hash = ?1 AND buyer_hash <> '' "
+    "AND parties LIKE ?2 ESCAPE '\\' LIMIT 1";
 constexpr char kHistory[] =
     "SELECT status, time_ms, info FROM doc_history WHERE document_id = ?1 ORDER BY id";
 constexpr char kReceipts[] =
@@ -623,6 +627,16 @@ class SqliteStore final : public Store {
       const std::string& ns, const std::string& from, const std::string& to,
       int limit) override {
     return WithReader([&](Connection& conn) { return ScanStateOn(conn, ns, from, to, limit); });
+  }
+
+  StatusOr<bool> BuyerHasDocumentWith(const std::string& buyer_hash,
+                                      const std::string& party_code) override {
+    if (buyer_hash.empty() || party_code.empty()) return false;
+    return WithReader([&](Connection& conn) -> StatusOr<bool> {
+      ASSIGN_OR_RETURN(Statement s, conn.Prepare(kBuyerHasDocumentWith));
+      s.Text(1, buyer_hash).Text(2, PartiesLikePattern(party_code));
+      return s.Step();
+    });
   }
 
   StatusOr<std::vector<HistoryRow>> History(int64_t document_id) override {
