@@ -7,13 +7,19 @@
 
 #include <atomic>
 #include <chrono>
+#include <initializer_list>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
 #include "ceb/catalog.h"
+#include "common/decimal.h"
 #include "common/strings.h"
+#include "common/time.h"
+#include "http/clearance_json.h"
 #include "http/tax_quote_json.h"
 
 namespace shumao::http {
@@ -24,6 +30,67 @@ constexpr const char* kJson = "application/json; charset=utf-8";
 void SendError(httplib::Response& res, const Status& st) {
   res.status = intake::HttpStatusOf(st.code());
   res.set_content(intake::JsonError(st), kJson);
+}
+
+Status Denied(std::string message) { return Status(Code::kPermissionDenied, std::move(message)); }
+
+bool IsUser(const registry::Principal& p) { return p.kind == registry::Principal::Kind::kUser; }
+
+bool IsUserOf(const registry::Principal& p, std::initializer_list<std::string_view> departments) {
+  if (!IsUser(p)) return false;
+  for (std::string_view d : departments) {
+    if (p.department == d) return true;
+  }
+  return false;
+}
+
+// A clearance endpoint's answer: the body and its content type.
+struct Reply {
+  std::string body;
+  const char* content_type = kJson;
+};
+
+// The clearance endpoints answer the engine's business refusals too: a state that forbids
+// the request (a decision on a list that waits for none) is 409.
+void SendClearanceError(httplib::Response& res, const Status& st) {
+  res.status = st.code() == Code::kFailedPrecondition ? 409 : intake::HttpStatusOf(st.code());
+  res.set_content(intake::JsonError(st), kJson);
+}
+
+// The JSON object of a request body; numbers are kept as their text, so that amounts stay
+// exact.
+Status ParseObject(const std::string& body, rapidjson::Document& d) {
+  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  if (d.HasParseError() || !d.IsObject()) {
+    return InvalidArgument("the body must be a JSON object", "");
+  }
+  return Status::Ok();
+}
+
+// A member that must be a string (a number's text is taken as a string); empty when
+// absent and not required.
+StatusOr<std::string> StringMember(const rapidjson::Document& d, const char* name, bool required) {
+  auto it = d.FindMember(name);
+  if (it == d.MemberEnd() || it->value.IsNull()) {
+    if (required) return InvalidArgument(std::string(name) + " is required", name);
+    return std::string();
+  }
+  if (!it->value.IsString()) return InvalidArgument(std::string(name) + " must be a string", name);
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+// ?limit=N within 1..1000 (default 100).
+StatusOr<int> LimitParam(const httplib::Request& req) {
+  if (!req.has_param("limit")) return 100;
+  const std::string& text = req.get_param_value("limit");
+  if (!IsDigits(text) || text.size() > 4) {
+    return InvalidArgument("limit must be an integer from 1 to 1000", "limit");
+  }
+  int limit = std::stoi(text);
+  if (limit < 1 || limit > 1000) {
+    return InvalidArgument("limit must be an integer from 1 to 1000", "limit");
+  }
+  return limit;
 }
 
 bool IsKnownKind(const std::string& kind) {
@@ -96,6 +163,15 @@ class ServerImpl : public Server {
       if (!answer.ok()) return SendError(res, answer.status());
       res.set_content(*answer, kJson);
     });
+    // Clearance: quota, bonded stock, guarantees, tax bills, officers' decisions, alerts.
+    svr_.Get("/api/v1/quota", Serve(&ServerImpl::GetQuota));
+    svr_.Post("/api/v1/stock/inbound", Serve(&ServerImpl::PostInbound));
+    svr_.Get("/api/v1/stock", Serve(&ServerImpl::GetStock));
+    svr_.Post("/api/v1/guarantees", Serve(&ServerImpl::PostGuarantee));
+    svr_.Get(R"(/api/v1/guarantees/([^/]+))", Serve(&ServerImpl::GetGuarantee));
+    svr_.Get(R"(/api/v1/taxbills/([^/]+))", Serve(&ServerImpl::GetTaxBill));
+    svr_.Post(R"(/api/v1/inventories/([^/]+)/decision)", Serve(&ServerImpl::PostDecision));
+    svr_.Get("/api/v1/alerts", Serve(&ServerImpl::GetAlerts));
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
@@ -289,6 +365,202 @@ class ServerImpl : public Server {
     res.set_content(out, kJson);
   }
 
+  // ---------------------------------------------------------------- clearance
+
+  using ClearanceHandler = StatusOr<Reply> (ServerImpl::*)(const httplib::Request&);
+
+  httplib::Server::Handler Serve(ClearanceHandler handler) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      StatusOr<Reply> reply = (this->*handler)(req);
+      if (!reply.ok()) return SendClearanceError(res, reply.status());
+      res.set_content(reply->body, reply->content_type);
+    };
+  }
+
+  // The caller of a clearance endpoint; Unavailable when this server runs without the
+  // clearance engine.
+  StatusOr<registry::Principal> ClearanceCaller(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    if (clearance_ == nullptr) return Unavailable("clearance is not running on this server");
+    return p;
+  }
+
+  // Whether the caller is a registered enterprise holding `role`.
+  StatusOr<bool> HasRole(const registry::Principal& p, std::string_view role) {
+    if (IsUser(p)) return false;
+    ASSIGN_OR_RETURN(std::optional<registry::Enterprise> e, store_->FindEnterprise(p.id));
+    return e.has_value() && e->HasRole(role);
+  }
+
+  // GET /quota?idType=1&idNumber=..&year=YYYY: departments, and the buyer's own platform
+  // (an ebp that is a party to one of the buyer's documents).
+  StatusOr<Reply> GetQuota(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    std::string id_type = req.has_param("idType") ? req.get_param_value("idType") : "1";
+    std::string id_number = req.get_param_value("idNumber");
+    if (id_type.empty() || id_type.size() > 2 || !IsDigits(id_type)) {
+      return InvalidArgument("idType must be a code of one or two digits (1: ID card)", "idType");
+    }
+    if (id_number.empty()) return InvalidArgument("idNumber is required", "idNumber");
+    if (id_number.size() > 60) return InvalidArgument("idNumber is too long", "idNumber");
+    int year = ToBeijing(Clock::System().Now()).year;
+    if (req.has_param("year")) {
+      const std::string& text = req.get_param_value("year");
+      if (text.size() != 4 || !IsDigits(text) || std::stoi(text) < 2000 || std::stoi(text) > 2100) {
+        return InvalidArgument("year must be YYYY, from 2000 to 2100", "year");
+      }
+      year = std::stoi(text);
+    }
+    if (!IsUser(p)) {
+      ASSIGN_OR_RETURN(bool platform, HasRole(p, "ebp"));
+      bool own = false;
+      if (platform) {
+        ASSIGN_OR_RETURN(
+            own, store_->BuyerHasDocumentWith(vault_->KeyedHash(id_type + ":" + id_number), p.id));
+      }
+      if (!own) {
+        return Denied("only departments and the buyer's own platform may see a buyer's quota");
+      }
+    }
+    ASSIGN_OR_RETURN(clearance::QuotaView q, clearance_->Quota(id_type, id_number, year));
+    return Reply{QuotaToJson(q)};
+  }
+
+  // POST /stock/inbound: customs, or a warehouse for its own records.
+  StatusOr<Reply> PostInbound(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    bool customs = IsUserOf(p, {"customs"});
+    if (!customs) {
+      ASSIGN_OR_RETURN(bool warehouse, HasRole(p, "warehouse"));
+      if (!warehouse) return Denied("only customs and zone warehouses may record bonded inbound");
+    }
+    ASSIGN_OR_RETURN(std::vector<clearance::InboundRecord> records, InboundFromJson(req.body));
+    if (records.empty()) return InvalidArgument("records must not be empty", "records");
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (!customs && records[i].warehouse != p.id) {
+        return Status(Code::kPermissionDenied,
+                      "a warehouse records inbound only for its own code " + p.id,
+                      "records[" + std::to_string(i) + "].warehouse");
+      }
+    }
+    RETURN_IF_ERROR(clearance_->AddInbound(records));
+    return Reply{"{\"records\":" + std::to_string(records.size()) + "}"};
+  }
+
+  // GET /stock?warehouse=W: customs any warehouse (all when W is absent), a warehouse its
+  // own.
+  StatusOr<Reply> GetStock(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    std::string warehouse = req.get_param_value("warehouse");
+    if (!IsUserOf(p, {"customs"})) {
+      ASSIGN_OR_RETURN(bool is_warehouse, HasRole(p, "warehouse"));
+      if (!is_warehouse) return Denied("only customs and zone warehouses may see bonded stock");
+      if (warehouse.empty()) warehouse = p.id;
+      if (warehouse != p.id) {
+        return Status(Code::kPermissionDenied, "a warehouse sees only its own stock", "warehouse");
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<clearance::StockLine> lines, clearance_->StockReport(warehouse));
+    return Reply{StockToJson(lines)};
+  }
+
+  // POST /guarantees {"code":..,"amount":..}: customs lodges an enterprise's guarantee.
+  StatusOr<Reply> PostGuarantee(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    if (!IsUserOf(p, {"customs"})) return Denied("only customs may set a tax guarantee");
+    rapidjson::Document d;
+    RETURN_IF_ERROR(ParseObject(req.body, d));
+    ASSIGN_OR_RETURN(std::string code, StringMember(d, "code", true));
+    ASSIGN_OR_RETURN(std::string amount_text, StringMember(d, "amount", true));
+    if (code.empty() || code.size() > 18) {
+      return InvalidArgument("code is an enterprise code of 1 to 18 characters", "code");
+    }
+    StatusOr<Decimal> amount = Decimal::Parse(amount_text);
+    if (!amount.ok() || amount->IsNegative()) {
+      return InvalidArgument("amount must be a decimal number, 0 or more", "amount");
+    }
+    RETURN_IF_ERROR(clearance_->SetGuarantee(code, *amount));
+    ASSIGN_OR_RETURN(clearance::GuaranteeView g, clearance_->Guarantee(code));
+    return Reply{GuaranteeToJson(g)};
+  }
+
+  // GET /guarantees/{code}: customs, tax, and the enterprise itself.
+  StatusOr<Reply> GetGuarantee(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    std::string code = req.matches[1];
+    if (!IsUserOf(p, {"customs", "tax"}) && !(!IsUser(p) && p.id == code)) {
+      return Denied("only customs, tax and the enterprise itself may see its guarantee");
+    }
+    ASSIGN_OR_RETURN(clearance::GuaranteeView g, clearance_->Guarantee(code));
+    return Reply{GuaranteeToJson(g)};
+  }
+
+  // GET /taxbills/{invtNo}[?format=xml]: customs, tax, and the enterprises on the bill
+  // (guarantor, declaring agent, e-commerce enterprise).
+  StatusOr<Reply> GetTaxBill(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    std::string invt_no = req.matches[1];
+    std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+    if (format != "json" && format != "xml") {
+      return InvalidArgument("format must be json or xml", "format");
+    }
+    ASSIGN_OR_RETURN(std::string json, clearance_->TaxBillJson(invt_no));
+    if (!IsUserOf(p, {"customs", "tax"})) {
+      bool on_bill = false;
+      rapidjson::Document bill;
+      bill.Parse(json.data(), json.size());
+      if (!IsUser(p) && !bill.HasParseError() && bill.IsObject()) {
+        for (const char* field : {"assureCode", "agentCode", "ebcCode"}) {
+          auto it = bill.FindMember(field);
+          if (it != bill.MemberEnd() && it->value.IsString() && p.id == it->value.GetString()) {
+            on_bill = true;
+          }
+        }
+      }
+      if (!on_bill) {
+        return Denied("only customs, tax and the enterprises on a tax bill may see it");
+      }
+    }
+    if (format == "json") return Reply{std::move(json)};
+    ASSIGN_OR_RETURN(std::string xml, clearance_->TaxBillXml(invt_no));
+    return Reply{std::move(xml), "application/xml; charset=utf-8"};
+  }
+
+  // POST /inventories/{key}/decision {"decision":"release"|"refuse","reason":..}: an
+  // officer's decision on a list under inspection or manual review; customs only.
+  StatusOr<Reply> PostDecision(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    if (!IsUserOf(p, {"customs"})) return Denied("only customs officers decide on a list");
+    std::string key = req.matches[1];
+    rapidjson::Document d;
+    RETURN_IF_ERROR(ParseObject(req.body, d));
+    ASSIGN_OR_RETURN(std::string decision, StringMember(d, "decision", true));
+    ASSIGN_OR_RETURN(std::string reason, StringMember(d, "reason", false));
+    if (decision != "release" && decision != "refuse") {
+      return InvalidArgument("decision must be release or refuse", "decision");
+    }
+    RETURN_IF_ERROR(clearance_->Decide(key, decision, reason, p.id));
+    std::string out = "{\"key\":\"";
+    AppendJsonEscaped(out, key);
+    out += "\",\"decision\":\"" + decision + "\"}";
+    return Reply{std::move(out)};
+  }
+
+  // GET /alerts?limit=N: guarantee and tax alerts, oldest first; customs and tax.
+  StatusOr<Reply> GetAlerts(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
+    if (!IsUserOf(p, {"customs", "tax"})) return Denied("only customs and tax see alerts");
+    ASSIGN_OR_RETURN(int limit, LimitParam(req));
+    ASSIGN_OR_RETURN(std::vector<std::string> alerts, clearance_->Alerts(limit));
+    std::string out = "{\"alerts\":[";
+    for (size_t i = 0; i < alerts.size(); ++i) {
+      if (i > 0) out += ',';
+      out += alerts[i];
+    }
+    out += "]}";
+    return Reply{std::move(out)};
+  }
+
   void Metrics(httplib::Response& res) {
     std::string out;
     out += "# HELP shumao_messages_total CEB messages posted over HTTP, by outcome.\n";
@@ -319,7 +591,10 @@ class ServerImpl : public Server {
         "Shumao</title></head>"
         "<body><h1>数贸 Shumao — 跨境电商综试区线上综合服务平台</h1>"
         "<p>API: POST /api/v1/messages (CEB XML or JSON), GET /api/v1/receipts, "
-        "GET /api/v1/documents/{kind}/{key}, /healthz, /metrics. See docs/openapi.yaml.</p>"
+        "GET /api/v1/documents/{kind}/{key}, POST /api/v1/tax/quote, GET /api/v1/quota, "
+        "/api/v1/stock, /api/v1/guarantees, GET /api/v1/taxbills/{invtNo}, "
+        "POST /api/v1/inventories/{key}/decision, GET /api/v1/alerts, /healthz, /metrics. "
+        "See docs/openapi.yaml.</p>"
         "</body></html>",
         "text/html; charset=utf-8");
   }

@@ -1,6 +1,13 @@
 // The HTTP API (cpp-httplib): POST /api/v1/messages, GET /api/v1/receipts,
-// GET /api/v1/documents/{kind}/{key}, /healthz, /metrics. Handlers are thin: they
-// authenticate, decode the request, call intake or the store, and map Status to HTTP.
+// GET /api/v1/documents/{kind}/{key}, POST /api/v1/tax/quote, /healthz, /metrics, and
+// the clearance endpoints over clearance::Engine: GET /api/v1/quota, POST
+// /api/v1/stock/inbound, GET /api/v1/stock, POST /api/v1/guarantees, GET
+// /api/v1/guarantees/{code}, GET /api/v1/taxbills/{invtNo}[?format=xml], POST
+// /api/v1/inventories/{key}/decision, GET /api/v1/alerts (docs/openapi.yaml has each
+// one's rights and answers). Handlers are thin: they authenticate, decode the request,
+// check the caller's right, call intake, the store or the engine, and map Status to HTTP
+// (401 no token, 403 no right, 400 naming the field, 404 unknown, 409 a state that
+// forbids it, 503 when the database is down or the server runs without clearance).
 //
 // Thread safety: one Server runs its own thread pool; Stop may be called from any thread.
 #ifndef SHUMAO_HTTP_SERVER_H_
@@ -33,6 +40,7 @@ struct ServerOptions {
 class Server {
  public:
   virtual ~Server() = default;
+  // `clearance` may be null: the clearance endpoints then answer 503.
   static StatusOr<std::unique_ptr<Server>> Create(store::Store* store, intake::Intake* intake,
                                                   std::shared_ptr<const Vault> vault,
                                                   ServerOptions options,
