@@ -340,6 +340,7 @@ class IntakeImpl : public Intake {
     std::string status, info;
     std::vector<std::pair<std::string, std::string>> values;
     bool accepted = false;
+    std::optional<AppliedEntity> applied;  // for the hook, once the receipts are written
   };
 
   std::vector<IntakeResult> CommitBatch(
@@ -441,6 +442,9 @@ class IntakeImpl : public Intake {
         rr.time_ms = pm.time.millis;
         RETURN_IF_ERROR(txn->AddReceipt(rr));
       }
+      for (const Answer& a : answers) {
+        if (a.applied) RETURN_IF_ERROR(opt_.hook->AfterApply(*txn, *a.applied));
+      }
     }
     return txn->Commit();
   }
@@ -506,8 +510,10 @@ class IntakeImpl : public Intake {
     a.accepted = true;
     a.values = AcceptValues(spec, e, PreNo(pm.time, row.id));
     if (opt_.hook != nullptr) {
+      // Run after the message's own receipts are in the feed (TryCommit), so that a
+      // reader sees "2" before the decisions the hook makes.
       applied.pre_no = a.values[0].second;
-      RETURN_IF_ERROR(opt_.hook->AfterApply(txn, applied));
+      a.applied = applied;
     }
     return Status::Ok();
   }
