@@ -122,6 +122,12 @@ class EngineImpl : public Engine {
     if (!pkey) return Status(Code::kNotFound, "no import list with copNo or invtNo " + list_key, "key");
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(*txn, *pkey));
     Facts& list = p.list;
+    if (list.Get("k:invtNo") != list_key && list.Get("copNo") != list_key) {
+      return Status(
+          Code::kFailedPrecondition,
+          "list " + list_key + " was replaced by list " + list.Get("copNo") + " of the same order",
+          "key");
+    }
     const std::string& st = list.Get("status");
     if (st != "500" && st != "300") {
       return Status(Code::kFailedPrecondition,
@@ -467,6 +473,20 @@ class EngineImpl : public Engine {
     const ceb::Node& h = *e.head;
     std::string pkey = Join(h.Get("ebpCode"), h.Get("orderNo"));
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, pkey));
+    if (!p.list.empty() && p.list.Get("id") != std::to_string(e.row->id)) {
+      // Another list document holds the order. While that list lives (waiting, in customs'
+      // hands, released, closed) the order clears on it alone; a refused or cancelled one
+      // gives way to the new list.
+      if (e.app_type == "3" || e.row->status != "2") return Status::Ok();
+      const std::string& state = p.list.Get("state");
+      if (state != "refused" && state != "cancelled") {
+        Facts dup = DocFacts(e);
+        return Move(
+            txn, dup, e.time,
+            {{"100", "订单[" + std::string(h.Get("orderNo")) + "]已在清单[" + p.list.Get("copNo") +
+                         "]中申报，不能重复申报 (the order is already on another list)"}});
+      }
+    }
     if (!p.list.empty() && !p.list.Get("since").empty()) {
       RETURN_IF_ERROR(txn.DeleteState("wait", TimeKey(std::stoll(p.list.Get("since"))) + kSep + pkey));
     }
@@ -863,11 +883,14 @@ class EngineImpl : public Engine {
     ASSIGN_OR_RETURN(Facts bill, LoadFacts(txn, "taxbill", invt_no));
     bill["status"] = "1";
     bill["releaseMs"] = std::to_string(t.millis);
-    RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
-    RETURN_IF_ERROR(SendBill(txn, bill, t));
-    // The guarantee must cover what is outstanding.
+    // The guarantee must cover what is outstanding. A bill is counted in the outstanding
+    // amount ("guaranteed") only when a guarantee is lodged at release, so that paying,
+    // voiding or returning a bill issued before takes off only what was added.
     const std::string& assure = bill.Get("assureCode");
     ASSIGN_OR_RETURN(Facts g, LoadFacts(txn, "guarantee", assure));
+    if (!g.empty()) bill["guaranteed"] = "1";
+    RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
+    RETURN_IF_ERROR(SendBill(txn, bill, t));
     Decimal tax = Dec(bill.Get("taxTotal"));
     if (g.empty()) {
       if (!tax.IsZero()) {
@@ -922,8 +945,8 @@ class EngineImpl : public Engine {
       Decimal due = Dec(bill.Get("taxTotal"));
       bill["status"] = "3";
       RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
-      if (issued) {
-        RETURN_IF_ERROR(SendBill(txn, bill, t));
+      if (issued) RETURN_IF_ERROR(SendBill(txn, bill, t));
+      if (issued && bill.Get("guaranteed") == "1") {
         RETURN_IF_ERROR(Outstanding(txn, bill.Get("assureCode"), Decimal() - due));
       }
     }
@@ -986,6 +1009,11 @@ class EngineImpl : public Engine {
     }
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     const Facts& l = p.list;
+    if (l.Get("k:invtNo") != invt_no) {
+      return R(
+          intake::HookRefusal{"-623005", "清单[" + invt_no + "]已被订单的新清单[" + l.Get("copNo") +
+                                             "]取代，不允许撤销 (the order is on a newer list)"});
+    }
     if (l.Get("agentCode") != e.head->Get("agentCode")) {
       return R(intake::HookRefusal{
           "-623005", "撤销申请的申报企业与原清单的申报企业不一致 (agentCode differs from the list's)"});
@@ -1032,6 +1060,11 @@ class EngineImpl : public Engine {
     }
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     const Facts& l = p.list;
+    if (l.Get("k:invtNo") != invt_no) {
+      return R(
+          intake::HookRefusal{"-625005", "清单[" + invt_no + "]已被订单的新清单[" + l.Get("copNo") +
+                                             "]取代，不允许退货 (the order is on a newer list)"});
+    }
     if (l.Get("state") != "released") {
       return R(intake::HookRefusal{
           "-625005", "清单[" + invt_no + "]状态[" + l.Get("status") +
@@ -1133,7 +1166,9 @@ class EngineImpl : public Engine {
     l["returnedAmount"] = Plain(Dec(l.Get("returnedAmount")) + value);
     bill["returnedTax"] = Money(Dec(bill.Get("returnedTax")) + tax);
     RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
-    RETURN_IF_ERROR(Outstanding(txn, bill.Get("assureCode"), Decimal() - tax));
+    if (bill.Get("guaranteed") == "1") {
+      RETURN_IF_ERROR(Outstanding(txn, bill.Get("assureCode"), Decimal() - tax));
+    }
     if (l.Get("tradeMode") == "1210") RETURN_IF_ERROR(StockBack(txn, l, &qty_back));
     RETURN_IF_ERROR(Move(txn, r, t,
                          {{"399", "退货完成：退回年度额度[" + Money(value) + "]，不予征税[" + Money(tax) +
@@ -1245,7 +1280,7 @@ class EngineImpl : public Engine {
     int64_t released = std::stoll(bill.Get("releaseMs"));
     if (!g.empty() && Dec(g.Get("balance")) >= due) {
       g["balance"] = Money(Dec(g.Get("balance")) - due);
-      g["outstanding"] = Money(Dec(g.Get("outstanding")) - due);
+      if (bill.Get("guaranteed") == "1") g["outstanding"] = Money(Dec(g.Get("outstanding")) - due);
       g["paid"] = Money(Dec(g.Get("paid")) + due);
       RETURN_IF_ERROR(txn.PutState("guarantee", assure, EncodeFacts(g)));
       bill["status"] = "2";
