@@ -1033,6 +1033,14 @@ class EngineImpl : public Engine {
   }
 
   Status OnCancel(store::WriteTxn& txn, const intake::AppliedEntity& e) {
+    if (e.row->status != "2") return Status::Ok();  // saved (暂存), not declared
+    // The intake calls the hook once the whole message is stored, so an earlier cancel of
+    // the same message may have changed the list since Check: check again.
+    ASSIGN_OR_RETURN(std::optional<intake::HookRefusal> refusal, CheckCancel(txn, e));
+    if (refusal) {
+      Facts c = DocFacts(e);
+      return Move(txn, c, e.time, {{refusal->return_status, refusal->return_info}});
+    }
     std::string invt_no(e.head->Get("invtNo"));
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
     if (!pkey) return Status::Ok();
@@ -1106,6 +1114,13 @@ class EngineImpl : public Engine {
   }
 
   Status OnReturn(store::WriteTxn& txn, const intake::AppliedEntity& e) {
+    if (e.row->status != "2") return Status::Ok();  // saved (暂存), not declared
+    // As for cancels: an earlier return of the same message may be pending now.
+    ASSIGN_OR_RETURN(std::optional<intake::HookRefusal> refusal, CheckReturn(txn, e));
+    if (refusal) {
+      Facts r = DocFacts(e);
+      return Move(txn, r, e.time, {{refusal->return_status, refusal->return_info}});
+    }
     std::string invt_no(e.head->Get("invtNo"));
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
     if (!pkey) return Status::Ok();
