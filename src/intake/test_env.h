@@ -1,5 +1,6 @@
 // Test support for intake tests: a fresh store on either engine ("sqlite" in a temp
-// folder, "postgresql" in a private schema on SHUMAO_TEST_PG_URL), a vault and an intake.
+// folder, "postgresql" in a private schema on SHUMAO_TEST_PG_URL), a vault and an intake,
+// optionally with a hook (the clearance engine) that the env owns.
 #ifndef SHUMAO_INTAKE_TEST_ENV_H_
 #define SHUMAO_INTAKE_TEST_ENV_H_
 
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 
 #include "intake/intake.h"
 #include "store/postgres/test_schema.h"
@@ -20,13 +22,20 @@ class IntakeEnv {
   explicit IntakeEnv(std::string engine) : engine_(std::move(engine)) {}
   ~IntakeEnv() {
     intake.reset();
+    hook.reset();
     store.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
     if (!schema_.empty()) (void)store::DropTestSchema(base_, schema_);
   }
 
+  // Makes the intake's hook once the store and the vault exist (the clearance engine needs
+  // both); null for no hook.
+  using HookFactory =
+      std::function<std::unique_ptr<Hook>(store::Store*, std::shared_ptr<const Vault>)>;
+
   ::testing::AssertionResult Open(const Clock* clock = &Clock::System(),
-                                  const ceb::XsdValidator* xsd = nullptr) {
+                                  const ceb::XsdValidator* xsd = nullptr,
+                                  const HookFactory& make_hook = nullptr) {
     static std::atomic<int> n{0};
     std::string url;
     if (engine_ == "sqlite") {
@@ -60,6 +69,11 @@ class IntakeEnv {
     o.clock = clock;
     o.max_batch = 64;
     o.xsd = xsd;
+    if (make_hook) {
+      hook = make_hook(store.get(), vault);
+      if (!hook) return ::testing::AssertionFailure() << "the hook factory made no hook";
+      o.hook = hook.get();
+    }
     auto in = Intake::Create(store.get(), o);
     if (!in.ok()) return ::testing::AssertionFailure() << in.status().ToString();
     intake = std::move(*in);
@@ -76,6 +90,7 @@ class IntakeEnv {
 
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const Vault> vault;
+  std::unique_ptr<Hook> hook;  // destroyed after the intake that calls it
   std::unique_ptr<Intake> intake;
   std::string db_path;  // sqlite only
 
