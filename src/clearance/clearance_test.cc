@@ -1659,6 +1659,22 @@ TEST_P(ClearanceTest, BondedListsDrawOnInboundStock) {
   EXPECT_EQ((*stock)[0].returned, D("2"));
   EXPECT_EQ((*stock)[0].balance, D("10"));
   EXPECT_TRUE(engine_->StockReport("OTHER")->empty());
+
+  // A return whose goods are back in the zone puts the returned pieces back in stock.
+  Parcel kept = bonded();
+  kept.goods[0].qty = "3";
+  std::string kept_no = Release(kept);
+  EXPECT_EQ((*engine_->StockReport(kWarehouse))[0].balance, D("7"));
+  At(Plus(t0_, 5 * kDay));
+  EXPECT_EQ(Send(ReturnXml(kept, kept_no, "RET-1", 1, "1"), kAgent).return_status, "2");
+  At(Plus(t0_, 6 * kDay));
+  Declare(DeliveryXml(kept, "DLV-1"), kWarehouse);
+  EXPECT_EQ(Doc("returns", "RET-1").status, "399");
+  stock = engine_->StockReport(kWarehouse);
+  ASSERT_TRUE(stock.ok());
+  EXPECT_EQ((*stock)[0].out, D("5"));
+  EXPECT_EQ((*stock)[0].returned, D("3"));
+  EXPECT_EQ((*stock)[0].balance, D("8"));
 }
 
 // ------------------------------------------------------------------ inspection
