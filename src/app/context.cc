@@ -65,6 +65,7 @@ StatusOr<std::string> Context::AddEnterprise(const registry::Enterprise& e) {
   RETURN_IF_ERROR(store->PutToken(
       Sha256Hex(token), registry::Principal{registry::Principal::Kind::kEnterprise, e.code, ""}));
   intake->InvalidateRegistry();
+  if (clearance) clearance->InvalidateRegistry();
   return token;
 }
 

@@ -121,6 +121,9 @@ class Engine : public intake::Hook {
   static StatusOr<std::unique_ptr<Engine>> Create(store::Store* store, Options options);
   ~Engine() override = default;
 
+  // Forget cached registry facts (a platform's identity-verifying role) after a change.
+  virtual void InvalidateRegistry() = 0;
+
   // Time-driven work up to `now` (match timeouts, 899 and tax payable, return deadlines).
   virtual StatusOr<TickSummary> Tick(Timestamp now) = 0;
 

@@ -98,6 +98,11 @@ class EngineImpl : public Engine {
 
   // ---------------------------------------------------------------- other entry points
 
+  void InvalidateRegistry() override {
+    std::lock_guard lock(mu_);
+    identity_.clear();
+  }
+
   StatusOr<TickSummary> Tick(Timestamp now) override {
     TickSummary sum;
     ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store_->BeginWrite());
