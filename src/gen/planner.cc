@@ -208,6 +208,7 @@ class Planner {
     DealImportFaults();
     DealExportFaults();
     for (ImportParcel& p : plan_->imports) FinishImport(p);
+    ListHistoryFirst();
     for (ExportParcel& p : plan_->exports) FinishExport(p);
     NameGroups();
     MakeBatches();
@@ -659,6 +660,7 @@ class Planner {
       return std::tie(pa.t_order.millis, pa.uid) < std::tie(pb.t_order.millis, pb.uid);
     });
     used_history_.assign(plan_->imports.size(), false);
+    annual_history_.clear();
     size_t next = 0;
     for (const Block& block : blocks) {
       std::vector<ImportParcel*> group;
@@ -824,6 +826,7 @@ class Planner {
       used_history_[static_cast<size_t>(h.uid)] = true;
       days.push_back(hd);
       history.push_back(&h);
+      annual_history_[p.uid].push_back(h.uid);
     }
     // Six earlier orders of goods + freight >= 3,720 and <= 4,300 with tax (goods without
     // consumption tax) stay within 26,000 together under both measures and leave less
@@ -862,6 +865,38 @@ class Planner {
                " earlier orders of " + std::to_string(year) + "; this order's " +
                Amount(GoodsFreight(p)) + " takes the year to " + Amount(before + GoodsFreight(p)) +
                ", over 26000.00";
+  }
+
+  // Customs takes the quota in the order lists are cleared, not the order orders were
+  // placed: an over_annual_limit parcel's history must have its lists declared before the
+  // parcel's own list. A history list that is not is moved back with its whole chain (its
+  // order stays on an earlier day of the same year); failing that, the parcel's own chain
+  // moves forward within the range.
+  void ListHistoryFirst() {
+    for (const auto& [uid, history] : annual_history_) {
+      ImportParcel& p = plan_->imports[static_cast<size_t>(uid)];
+      for (int64_t h_uid : history) {
+        ImportParcel& h = plan_->imports[static_cast<size_t>(h_uid)];
+        if (h.t_list < p.t_list) continue;
+        int64_t back = h.t_list.millis - p.t_list.millis + kMinute;
+        if (YearOf(Timestamp{h.t_order.millis - back}) == YearOf(h.t_order) &&
+            h.t_order.millis - back >= in_.first_day.millis) {
+          for (Timestamp* t : {&h.t_order, &h.t_pay, &h.t_payment, &h.t_waybill, &h.t_list})
+            t->millis -= back;
+          if (h.has_signed) h.t_signed.millis -= back;
+          continue;
+        }
+        int64_t ahead = h.t_list.millis - p.t_list.millis + kMinute;
+        if (p.t_list.millis + ahead <= end_.millis) {
+          p.t_waybill.millis += ahead;
+          p.t_list.millis += ahead;
+          if (p.has_signed) {
+            p.t_signed.millis += ahead;
+            p.has_signed = p.t_signed <= end_;
+          }
+        }
+      }
+    }
   }
 
   void SplitOrder(Rng& rng, std::vector<ImportParcel*>& group) {
@@ -1261,6 +1296,7 @@ class Planner {
   std::unordered_map<uint64_t, Decimal> year_total_, day_total_;
   std::vector<int64_t> clean_by_time_;
   std::vector<bool> used_history_;
+  std::map<int64_t, std::vector<int64_t>> annual_history_;  // over_annual_limit uid → history uids
   const std::string* china_ = nullptr;
 };
 
