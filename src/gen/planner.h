@@ -23,8 +23,11 @@
 //                            >= 3,720 and <= 4,300 with tax, goods without consumption
 //                            tax, on days of their own, within 26,000 together) become a
 //                            new buyer's history, and this order takes the year past
-//                            26,000 (while under 5,000 itself). Without enough history
-//                            early in the range: one luxury article over 26,000 instead.
+//                            26,000 (while under 5,000 itself); the history's lists are
+//                            declared before this order's list, as customs takes the
+//                            quota in list order. Without enough history early in the
+//                            range: one luxury article dear enough to cross 26,000 with
+//                            the history there is (over 26,000 on its own when none).
 //   missing_payment          no CEB411 (export: no CEB403).
 //   missing_waybill          no CEB511 and no CEB513 (export: no CEB505).
 //   buyer_payer_mismatch     the buyer's relative pays: payer ID and name differ.
