@@ -347,18 +347,13 @@ class EngineImpl : public Engine {
               Timestamp t, const std::vector<std::pair<std::string, std::string>>& steps) {
     if (steps.empty()) return Status::Ok();
     int64_t id = std::stoll(doc.Get("id"));
-    ASSIGN_OR_RETURN(std::optional<store::DocumentRow> row, txn.FindDocumentById(id));
-    if (!row) return Internal("clearance: document " + doc.Get("id") + " is gone");
     // A refusal with the standard's negative code (-621005) leaves the list refused (100);
     // the receipt and the history carry the code.
-    row->status = steps.back().first.starts_with('-') ? "100" : steps.back().first;
-    row->return_info = steps.back().second;
-    row->updated_ms = t.millis;
-    if (!doc.Get("k:invtNo").empty() && doc.Get("kind") == "inventories") {
-      row->alt_key = doc.Get("k:invtNo");
-    }
-    RETURN_IF_ERROR(txn.PutDocument(*row));
-    doc["status"] = row->status;
+    std::string status = steps.back().first.starts_with('-') ? "100" : steps.back().first;
+    std::string alt_key =
+        doc.Get("kind") == "inventories" ? doc.Get("k:invtNo") : std::string();
+    RETURN_IF_ERROR(txn.SetDocumentStatus(id, status, steps.back().second, t.millis, alt_key));
+    doc["status"] = status;
     const ceb::MessageDef* def = ceb::FindMessageByType(doc.Get("rt"));
     for (const auto& [status, info] : steps) {
       RETURN_IF_ERROR(txn.AddHistory(id, store::HistoryRow{status, t.millis, info}));
@@ -788,26 +783,34 @@ class EngineImpl : public Engine {
       line["consumptionTax"] = Money(lt.consumption_tax);
       bill.lines.push_back(std::move(line));
     }
-    RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
-
-    // 120 for the list and the three documents it matched.
+    // 120 for the list and the three documents it matched; on the release lane 399 and
+    // 800 follow in the same step (one row update per document).
     std::string ok_info = "逻辑校验通过[" + invt_no + "]";
-    RETURN_IF_ERROR(Move(txn, l, t, {{"120", "逻辑校验通过，清单编号[" + invt_no + "]"}}));
-    for (Facts* d : {&p.order, &p.payment, &w}) {
-      RETURN_IF_ERROR(Move(txn, *d, t, {{"120", ok_info}}));
-    }
-    RETURN_IF_ERROR(txn.PutState("waybill", Join(l.Get("logisticsCode"), l.Get("logisticsNo")),
-                                 EncodeFacts(w)));
+    std::string list_ok = "逻辑校验通过，清单编号[" + invt_no + "]";
+    std::string wkey = Join(l.Get("logisticsCode"), l.Get("logisticsNo"));
     l["state"] = "held";
     LaneDecision lane = opt_.risk ? opt_.risk->Choose(l.Get("copNo") + kSep + l.Get("agentCode"))
                                   : LaneDecision{};
-    if (lane.lane == Lane::kInspect) {
-      return Move(txn, l, t, {{"500", "查验：" + lane.reason}});
+    if (lane.lane != Lane::kRelease) {
+      RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
+      bool inspect = lane.lane == Lane::kInspect;
+      RETURN_IF_ERROR(Move(txn, l, t,
+                           {{"120", list_ok},
+                            {inspect ? "500" : "300",
+                             (inspect ? "查验：" : "人工审核：") + lane.reason}}));
+      for (Facts* d : {&p.order, &p.payment, &w}) {
+        RETURN_IF_ERROR(Move(txn, *d, t, {{"120", ok_info}}));
+      }
+      return txn.PutState("waybill", wkey, EncodeFacts(w));
     }
-    if (lane.lane == Lane::kManual) {
-      return Move(txn, l, t, {{"300", "人工审核：" + lane.reason}});
+    std::string concluded = "海关审结[" + invt_no + "]";
+    RETURN_IF_ERROR(
+        Move(txn, l, t, {{"120", list_ok}, {"399", concluded}, {"800", "放行[" + invt_no + "]"}}));
+    for (Facts* d : {&p.order, &p.payment, &w}) {
+      RETURN_IF_ERROR(Move(txn, *d, t, {{"120", ok_info}, {"399", concluded}}));
     }
-    return Release(txn, p, t, "");
+    RETURN_IF_ERROR(txn.PutState("waybill", wkey, EncodeFacts(w)));
+    return Books(txn, p, t, bill);
   }
 
   // A consumption-tax threshold per ml or g (high-end cosmetics) cannot be tested on a
@@ -881,11 +884,18 @@ class EngineImpl : public Engine {
       RETURN_IF_ERROR(txn.PutState(
           "waybill", Join(l.Get("logisticsCode"), l.Get("logisticsNo")), EncodeFacts(w)));
     }
+    ASSIGN_OR_RETURN(Facts bill, LoadFacts(txn, "taxbill", invt_no));
+    return Books(txn, p, t, bill);
+  }
+
+  // What release sets going: the list's return and tax windows, and its tax bill issued
+  // (CEB816, status 1) to the guarantor, counted against the guarantee.
+  Status Books(store::WriteTxn& txn, Parcel& p, Timestamp t, Facts& bill) {
+    Facts& l = p.list;
+    const std::string& invt_no = l.Get("k:invtNo");
     l["state"] = "released";
     l["releaseMs"] = std::to_string(t.millis);
     RETURN_IF_ERROR(txn.PutState("taxdue", TimeKey(t.millis) + kSep + invt_no, ""));
-    // Issue the tax bill (CEB816, status 1) to the guarantor.
-    ASSIGN_OR_RETURN(Facts bill, LoadFacts(txn, "taxbill", invt_no));
     bill["status"] = "1";
     bill["releaseMs"] = std::to_string(t.millis);
     // The guarantee must cover what is outstanding. A bill is counted in the outstanding

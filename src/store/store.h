@@ -110,6 +110,12 @@ class WriteTxn {
   // Entries with from <= key < to (to empty: no upper bound), key order, at most `limit`.
   virtual StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(
       const std::string& ns, const std::string& from, const std::string& to, int limit) = 0;
+  // Sets the status, its text and time of a stored document (and its alt_key when
+  // `alt_key` is not empty) without rewriting the rest of the row. NotFound if no row has
+  // this id.
+  virtual Status SetDocumentStatus(int64_t id, const std::string& status,
+                                   const std::string& return_info, int64_t updated_ms,
+                                   const std::string& alt_key) = 0;
   // The document with this id (deleted or not), for modules that keep ids.
   virtual StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) = 0;
 

@@ -272,6 +272,10 @@ constexpr Query kScanState = {
 constexpr Query kScanStateTo = {
     "scan_state_to",
     "SELECT k, v FROM module_state WHERE ns = $1 AND k >= $2 AND k < $3 ORDER BY k LIMIT $4"};
+constexpr Query kSetDocumentStatus = {
+    "set_document_status",
+    "UPDATE documents SET status = $2, return_info = $3, updated_ms = $4, "
+    "alt_key = CASE WHEN $5 = '' THEN alt_key ELSE $5 END WHERE id = $1 RETURNING id"};
 constexpr Query kFindDocumentById = {"find_document_by_id",
                                      "SELECT " SHUMAO_DOC_COLUMNS " FROM documents WHERE id = $1"};
 constexpr Query kFindDocument = {"find_document",
@@ -467,6 +471,18 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
       int limit) override {
     RETURN_IF_ERROR(Usable());
     return Track(ScanStateOn(*conn_, ns, from, to, limit));
+  }
+
+  Status SetDocumentStatus(int64_t id, const std::string& status, const std::string& return_info,
+                           int64_t updated_ms, const std::string& alt_key) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> Status {
+      Params p;
+      p.Int(id).Text(status).Text(return_info).Int(updated_ms).Text(alt_key);
+      ASSIGN_OR_RETURN(Result r, conn_->Run(kSetDocumentStatus, p));
+      if (r.Rows() == 0) return Status(Code::kNotFound, "no document with id " + std::to_string(id));
+      return Status::Ok();
+    }());
   }
 
   StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {

@@ -145,6 +145,7 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  sqlite3* db() const { return db_; }
   // Runs one or more statements without parameters, ignoring any rows.
   Status Exec(const char* sql, std::string_view what = {}) {
     char* error = nullptr;
@@ -204,6 +205,9 @@ constexpr char kScanState[] =
     "SELECT k, v FROM module_state WHERE ns = ?1 AND k >= ?2 ORDER BY k LIMIT ?3";
 constexpr char kScanStateTo[] =
     "SELECT k, v FROM module_state WHERE ns = ?1 AND k >= ?2 AND k < ?3 ORDER BY k LIMIT ?4";
+constexpr char kSetDocumentStatus[] =
+    "UPDATE documents SET status = ?2, return_info = ?3, updated_ms = ?4, "
+    "alt_key = CASE WHEN ?5 = '' THEN alt_key ELSE ?5 END WHERE id = ?1";
 constexpr char kFindDocumentById[] = "SELECT " SHUMAO_DOC_COLUMNS " FROM documents WHERE id = ?1";
 constexpr char kFindDocument[] =
     "SELECT " SHUMAO_DOC_COLUMNS " FROM documents WHERE kind = ?1 AND scope = ?2 AND doc_key = ?3";
@@ -410,6 +414,20 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
       int limit) override {
     RETURN_IF_ERROR(Usable());
     return Track(ScanStateOn(conn_, ns, from, to, limit));
+  }
+
+  Status SetDocumentStatus(int64_t id, const std::string& status, const std::string& return_info,
+                           int64_t updated_ms, const std::string& alt_key) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kSetDocumentStatus));
+      s.Int(1, id).Text(2, status).Text(3, return_info).Int(4, updated_ms).Text(5, alt_key);
+      RETURN_IF_ERROR(s.Run());
+      if (sqlite3_changes(conn_.db()) == 0) {
+        return Status(Code::kNotFound, "no document with id " + std::to_string(id));
+      }
+      return Status::Ok();
+    }());
   }
 
   StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {
