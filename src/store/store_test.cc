@@ -407,6 +407,64 @@ TEST_P(StoreTest, BuyerHasDocumentWithMatchesWholePartyCodes) {
   EXPECT_FALSE(has("buyer-a", ""));
 }
 
+TEST_P(StoreTest, SetDocumentStatusChangesOnlyStatusInfoTimeAndAltKey) {
+  ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+  DocumentRow d = Doc("inventories", "AGENT00001", "COP1");
+  d.body_json = R"({"copNo":"COP1"})";
+  d.pii_sealed = std::string("\0sealed", 7);
+  ASSERT_OK(txn->PutDocument(d));
+  ASSERT_OK(txn->SetDocumentStatus(d.id, "120", "matched", 5000, "2377202600000001I"));
+  ASSERT_OK(txn->SetDocumentStatus(d.id, "800", "released", 6000, ""));  // keeps the alt_key
+  Status missing = txn->SetDocumentStatus(d.id + 1000, "800", "x", 1, "");
+  EXPECT_EQ(missing.code(), Code::kNotFound);
+  ASSERT_OK_AND_ASSIGN(txn, store_->BeginWrite());  // the failure finished the first txn
+  ASSERT_OK(txn->PutState("ns", "k", "v"));
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(std::vector<DocumentRow> found,
+                       store_->FindDocuments("inventories", "2377202600000001I"));
+  // The failed transaction rolled the status changes back with it.
+  EXPECT_TRUE(found.empty());
+
+  ASSERT_OK_AND_ASSIGN(txn, store_->BeginWrite());
+  ASSERT_OK(txn->PutDocument(d));
+  ASSERT_OK(txn->SetDocumentStatus(d.id, "120", "matched", 5000, "2377202600000001I"));
+  ASSERT_OK(txn->SetDocumentStatus(d.id, "800", "released", 6000, ""));
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(found, store_->FindDocuments("inventories", "2377202600000001I"));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].status, "800");
+  EXPECT_EQ(found[0].return_info, "released");
+  EXPECT_EQ(found[0].updated_ms, 6000);
+  EXPECT_EQ(found[0].body_json, d.body_json);
+  EXPECT_EQ(found[0].pii_sealed, d.pii_sealed);
+  EXPECT_EQ(found[0].key, "COP1");
+}
+
+TEST_P(StoreTest, ModuleStateGetPutDeleteAndScanInKeyOrder) {
+  ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+  for (const char* k : {"0000000000200|b", "0000000000100|a", "0000000000300|c"})
+    ASSERT_OK(txn->PutState("wait", k, std::string("v") + k[14]));
+  ASSERT_OK(txn->PutState("other", "0000000000150|x", "no"));
+  ASSERT_OK(txn->PutState("wait", "0000000000100|a", "replaced"));
+  ASSERT_OK_AND_ASSIGN(auto got, txn->GetState("wait", "0000000000100|a"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, "replaced");
+  ASSERT_OK_AND_ASSIGN(auto range, txn->ScanState("wait", "", "0000000000250", 10));
+  ASSERT_EQ(range.size(), 2u);
+  EXPECT_EQ(range[0].first, "0000000000100|a");
+  EXPECT_EQ(range[1].first, "0000000000200|b");
+  ASSERT_OK(txn->DeleteState("wait", "0000000000200|b"));
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(auto all, store_->ReadStateRange("wait", "", "", 10));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].first, "0000000000300|c");
+  ASSERT_OK_AND_ASSIGN(auto limited, store_->ReadStateRange("wait", "0000000000101", "", 1));
+  ASSERT_EQ(limited.size(), 1u);
+  EXPECT_EQ(limited[0].second, "vc");
+  ASSERT_OK_AND_ASSIGN(auto none, store_->ReadState("wait", "0000000000200|b"));
+  EXPECT_FALSE(none.has_value());
+}
+
 TEST_P(StoreTest, HistoryInInsertionOrder) {
   ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
   DocumentRow d = Doc("orders", "ebp1", "O1");
