@@ -49,8 +49,9 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandExplainsItself) {
-  for (const char* cmd :
-       {"", "serve", "demo", "enterprise add", "user add", "gen", "ingest", "bench"}) {
+  for (const char* cmd : {"", "serve", "demo", "enterprise add", "user add", "gen", "ingest",
+                          "bench", "tick", "stock in", "stock report", "quota show", "quota audit",
+                          "guarantee set", "guarantee show"}) {
     CommandResult r = Shumao(dir_, std::string(cmd) + " --help");
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -121,6 +122,95 @@ TEST_F(CliTest, GenThenIngestGivesOneNdjsonLinePerEntity) {
   CommandResult again = Shumao(dir_, "ingest --db z.db traffic");
   EXPECT_EQ(again.code, 0);
   EXPECT_EQ(again.out.find("\"returnStatus\":\"2\""), std::string::npos);
+}
+
+rapidjson::Document ParseJson(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str());
+  return d;
+}
+
+// The clearance commands around an ingest: bonded stock in, the year's lists cleared, a
+// tick that closes the lists past their return window and pays their tax from the
+// guarantee, the quota ledger balanced.
+TEST_F(CliTest, StockIngestTickQuotaAndGuaranteeCommands) {
+  ASSERT_EQ(Shumao(dir_, "gen --seed 9 --import 60 --from 2026-01-05 --to 2026-01-20 --out t").code,
+            0);
+  rapidjson::Document parties =
+      ParseJson(shumao::testing::ReadFile((dir_ / "t" / "parties.json").string()));
+  ASSERT_TRUE(parties.IsArray());
+  std::vector<std::string> agents;
+  for (const auto& p : parties.GetArray()) {
+    std::string args =
+        std::string("enterprise add --db z.db --code ") + p["code"].GetString() + " --name x";
+    for (const auto& r : p["roles"].GetArray()) {
+      args += std::string(" --role ") + r.GetString();
+      if (std::string(r.GetString()) == "agent") agents.push_back(p["code"].GetString());
+    }
+    ASSERT_EQ(Shumao(dir_, args).code, 0);
+  }
+  ASSERT_FALSE(agents.empty());
+  CommandResult stock = Shumao(dir_, "stock in --db z.db t/stock.json");
+  ASSERT_EQ(stock.code, 0) << stock.out;
+  EXPECT_GT(ParseJson(stock.out)["records"].GetInt(), 0);
+  // A guarantee large enough for every bill of each agent (the generator's guarantors).
+  for (const std::string& agent : agents) {
+    CommandResult g = Shumao(dir_, "guarantee set --db z.db --code " + agent + " --amount 1000000");
+    ASSERT_EQ(g.code, 0);
+    EXPECT_STREQ(ParseJson(g.out)["balance"].GetString(), "1000000.00");
+  }
+  ASSERT_EQ(Shumao(dir_, "ingest --db z.db --replay --inspection-rate 0 t").code, 0);
+
+  // Every bonded item the lists drew is out of stock by what they took, never below 0.
+  rapidjson::Document report = ParseJson(Shumao(dir_, "stock report --db z.db").out);
+  ASSERT_TRUE(report.IsObject());
+  int drawn = 0;
+  for (const auto& line : report["stock"].GetArray()) {
+    double balance = std::stod(line["balance"].GetString());
+    EXPECT_GE(balance, 0);
+    if (std::string(line["out"].GetString()) != "0") ++drawn;
+  }
+  EXPECT_GT(drawn, 0);
+
+  // Before the tick nothing is paid; 31 days after the last list everything is closed and
+  // paid from the guarantee.
+  for (const std::string& agent : agents) {
+    EXPECT_STREQ(
+        ParseJson(Shumao(dir_, "guarantee show --db z.db --code " + agent).out)["paid"].GetString(),
+        "0.00");
+  }
+  CommandResult tick = Shumao(dir_, "tick --db z.db --at 2026-03-01");
+  ASSERT_EQ(tick.code, 0) << tick.out;
+  rapidjson::Document t = ParseJson(tick.out);
+  EXPECT_GT(t["closed"].GetInt(), 0);
+  EXPECT_EQ(t["taxPaid"].GetInt(), t["closed"].GetInt());
+  bool any_paid = false;
+  for (const std::string& agent : agents) {
+    rapidjson::Document after =
+        ParseJson(Shumao(dir_, "guarantee show --db z.db --code " + agent).out);
+    any_paid |= std::string(after["paid"].GetString()) != "0.00";
+    EXPECT_STREQ(after["outstanding"].GetString(), "0.00") << agent;
+  }
+  EXPECT_TRUE(any_paid);
+
+  rapidjson::Document audit = ParseJson(Shumao(dir_, "quota audit --db z.db --year 2026").out);
+  ASSERT_TRUE(audit.IsObject());
+  EXPECT_TRUE(audit["balanced"].GetBool());
+  EXPECT_GT(audit["buyers"].GetInt(), 0);
+  EXPECT_NE(std::string(audit["ledger"].GetString()), "0.00");
+  EXPECT_EQ(Shumao(dir_, "tick --db z.db --at yesterday").code, 1);  // a clear error
+}
+
+// The HTTP latency benchmark runs end to end on a small load and reports its figures.
+TEST_F(CliTest, BenchImportHttpReportsLatencies) {
+  CommandResult r = Shumao(dir_, "bench --scenario import-http --parcels 200 --rate 100");
+  ASSERT_EQ(r.code, 0) << r.out;
+  rapidjson::Document d = ParseJson(r.out);
+  ASSERT_TRUE(d.IsObject()) << r.out;
+  EXPECT_EQ(d["errors"].GetInt(), 0) << r.out;
+  EXPECT_GT(d["decision_p99_ms"].GetDouble(), 0);
+  EXPECT_GE(d["latency_p99_ms"].GetDouble(), d["latency_p50_ms"].GetDouble());
+  EXPECT_GT(d["parcels_per_s"].GetDouble(), 0);
 }
 
 TEST_F(CliTest, TaxQuoteReadsStdinAndPrintsTheAnswer) {

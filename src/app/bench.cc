@@ -14,11 +14,78 @@
 #include "app/context.h"
 #include "ceb/catalog.h"
 #include "ceb/codec.h"
+#include "common/strings.h"
 #include "floor.h"
 #include "gen/generator.h"
 #include "http/clearance_json.h"
+#include "http/load.h"
+#include "http/server.h"
 
 namespace shumao::app {
+
+namespace {
+
+std::string JsonQuote(const std::string& s) {
+  std::string out = "\"";
+  AppendJsonEscaped(out, s);
+  return out + "\"";
+}
+
+// Import clearance over HTTP: a real server on loopback, messages offered open-loop at
+// `rate` parcels/s in their sending order; the latency of each list's POST is the
+// decision latency (the list is the document that completes its parcel).
+StatusOr<std::string> RunHttp(const BenchOptions& o, Context& ctx, const std::string& op,
+                              const std::vector<std::string>& bodies,
+                              const std::vector<bench::FloorKeys>& keys, int64_t parcels,
+                              double floor_rate, const std::filesystem::path& dir) {
+  registry::Enterprise opr{op, "数贸平台运营方 (platform operator)", {"operator"}, "", ""};
+  ASSIGN_OR_RETURN(std::string token, ctx.AddEnterprise(opr));
+  http::ServerOptions so;
+  so.port = 0;
+  so.threads = 64;  // requests waiting on one group commit: more of them, bigger batches
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<http::Server> server,
+      http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so, ctx.clearance.get()));
+  Status run_status;
+  std::thread runner([&] { run_status = server->Run(); });
+  if (!server->WaitUntilReady(10000)) {
+    server->Stop();
+    runner.join();
+    return Internal("bench: the server did not start: " + run_status.ToString());
+  }
+  http::LoadOptions lo;
+  lo.port = server->port();
+  lo.token = token;
+  lo.threads = 64;
+  double per_parcel = static_cast<double>(bodies.size()) / std::max<int64_t>(parcels, 1);
+  lo.messages_per_s = o.rate * per_parcel;
+  std::fprintf(stderr, "bench: offering %.0f parcels/s (%.0f messages/s) over HTTP ...\n", o.rate,
+               lo.messages_per_s);
+  http::LoadResult r = http::RunLoad(lo, bodies);
+  server->Stop();
+  runner.join();
+  std::vector<double> decisions;
+  for (size_t i = 0; i < keys.size() && i < r.latency_ms.size(); ++i) {
+    if (keys[i].kind == "inventories") decisions.push_back(r.latency_ms[i]);
+  }
+  std::filesystem::remove_all(dir);
+  char buf[1536];
+  std::snprintf(buf, sizeof buf,
+                "{\"scenario\":\"%s\",\"parcels\":%lld,\"messages\":%zu,\"errors\":%zu,"
+                "\"seconds\":%.3f,\"offered_parcels_per_s\":%.0f,\"parcels_per_s\":%.0f,"
+                "\"latency_p50_ms\":%.2f,\"latency_p99_ms\":%.2f,\"decision_p50_ms\":%.2f,"
+                "\"decision_p99_ms\":%.2f,\"decision_max_ms\":%.2f,\"floor_parcels_per_s\":%.0f,"
+                "\"ratio\":%.3f,\"first_error\":%s}",
+                o.scenario.c_str(), static_cast<long long>(parcels), bodies.size(), r.errors,
+                r.seconds, o.rate, parcels / r.seconds, http::Quantile(r.latency_ms, 0.5),
+                http::Quantile(r.latency_ms, 0.99), http::Quantile(decisions, 0.5),
+                http::Quantile(decisions, 0.99), http::Quantile(decisions, 1.0),
+                floor_rate / per_parcel, (parcels / r.seconds) / (floor_rate / per_parcel),
+                JsonQuote(r.first_error).c_str());
+  return std::string(buf);
+}
+
+}  // namespace
 
 StatusOr<std::string> RunBench(const BenchOptions& o) {
   namespace fs = std::filesystem;
@@ -45,7 +112,8 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   ContextOptions co;
   co.db = o.db.empty() ? (dir / "bench.db").string() : o.db;
   co.key_file = (dir / "bench.key").string();
-  const bool import = o.scenario == "import";
+  const bool over_http = o.scenario == "import-http";
+  const bool import = o.scenario == "import" || over_http;
   co.clearance = import;  // intake alone, or intake with import clearance
   ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
   if (import) {
@@ -101,7 +169,9 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   double insert_s = bench::InsertFloorSeconds(bodies, keys, floor_db, 1000);
   double floor_rate = bodies.size() / (parse_s + insert_s);
 
-  std::fprintf(stderr, "bench: running %s ...\n", import ? "intake with import clearance" : "intake");
+  if (over_http) return RunHttp(o, *ctx, op, bodies, keys, summary.import_parcels, floor_rate, dir);
+  std::fprintf(stderr, "bench: running %s ...\n",
+               import ? "intake with import clearance" : "intake");
   auto start = std::chrono::steady_clock::now();
   int64_t accepted = 0;
   double commit_s = 0;

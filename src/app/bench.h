@@ -13,6 +13,7 @@ struct BenchOptions {
   std::string scenario = "intake";
   int64_t parcels = 100000;  // messages for the intake scenario
   std::string db;            // default: a temporary SQLite file
+  double rate = 2000;        // import-http: offered parcels per second
 };
 
 // The result as one JSON object (CONTRACT.md).

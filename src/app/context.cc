@@ -187,8 +187,8 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     for (const auto& p : parties.GetArray()) {
       for (const auto& r : p["roles"].GetArray()) {
         if (std::string_view(r.GetString()) == "agent") {
-          RETURN_IF_ERROR(ctx.clearance->SetGuarantee(p["code"].GetString(),
-                                                      Decimal::FromInt(5000000)));
+          RETURN_IF_ERROR(
+              ctx.clearance->SetGuarantee(p["code"].GetString(), Decimal::FromInt(5000000)));
         }
       }
     }

@@ -33,7 +33,7 @@ struct ContextOptions {
   std::string schemas;   // XSD folder for strict mode, or empty
   std::string inspection_rate = "0.01";  // share of matched lists sent to inspection
   double match_timeout_hours = 24;       // a list missing a document is refused after this
-  bool clearance = true;  // false: intake only (the intake benchmark)
+  bool clearance = true;                 // false: intake only (the intake benchmark)
 };
 
 struct Context {

@@ -184,8 +184,8 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
   so.public_overview = public_overview;
   so.web_root = web_root;
   so.log = MakeLogger(log_level);
-  auto server = http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so,
-                                     ctx.clearance.get());
+  auto server =
+      http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so, ctx.clearance.get());
   if (!server.ok()) return Fail(server.status());
   // Clearance's time-driven work (match timeouts, tax windows, return deadlines).
   std::atomic<bool> ticking{true};
@@ -195,7 +195,8 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (!ticking.load()) break;
       auto sum = ctx.clearance->Tick(Clock::System().Now());
-      if (!sum.ok() && so.log) so.log->warn("\"event\":\"tick\",\"error\":\"{}\"}}", sum.status().message());
+      if (!sum.ok() && so.log)
+        so.log->warn("\"event\":\"tick\",\"error\":\"{}\"}}", sum.status().message());
     }
   });
   struct StopTicker {
@@ -343,9 +344,10 @@ int Main(int argc, char** argv) {
   auto* stock = app.add_subcommand("stock", "the bonded (1210) stock ledger");
   stock->require_subcommand(1);
   std::string stock_file, warehouse;
-  auto* stock_in = stock->add_subcommand(
-      "in", "record inbound stock from a JSON file {\"records\":[{\"warehouse\":..,"
-            "\"itemRecordNo\":..,\"qty\":..}]} (as gen writes stock.json)");
+  auto* stock_in =
+      stock->add_subcommand("in",
+                            "record inbound stock from a JSON file {\"records\":[{\"warehouse\":..,"
+                            "\"itemRecordNo\":..,\"qty\":..}]} (as gen writes stock.json)");
   add_db(stock_in);
   stock_in->add_option("FILE", stock_file, "the JSON file")->required();
   auto* stock_report = stock->add_subcommand(
@@ -391,13 +393,18 @@ int Main(int argc, char** argv) {
   BenchOptions bopt;
   auto* bench =
       app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
-  bench->add_option("--scenario", bopt.scenario,
-                    "intake (messages through intake alone) or import (intake with import "
-                    "clearance: match, quota, tax, lanes, receipts)")
-      ->check(CLI::IsMember({"intake", "import"}))
+  bench
+      ->add_option("--scenario", bopt.scenario,
+                   "intake (messages through intake alone), import (intake with import "
+                   "clearance: match, quota, tax, lanes, receipts) or import-http (import "
+                   "clearance through a real server on loopback at --rate parcels/s: latency)")
+      ->check(CLI::IsMember({"intake", "import", "import-http"}))
       ->capture_default_str();
-  bench->add_option("--parcels", bopt.parcels, "messages to push through (parcels × about 4.5)")->capture_default_str();
+  bench->add_option("--parcels", bopt.parcels, "messages to push through (parcels × about 4.5)")
+      ->capture_default_str();
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
+  bench->add_option("--rate", bopt.rate, "import-http: offered parcels per second")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);

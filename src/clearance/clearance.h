@@ -82,8 +82,8 @@ struct Options {
 
 // One bonded inbound record (入区): stock of an item arriving in a zone warehouse.
 struct InboundRecord {
-  std::string warehouse;     // areaCode of the lists that will draw on it
-  std::string ems_no;        // bonded ledger number
+  std::string warehouse;  // areaCode of the lists that will draw on it
+  std::string ems_no;     // bonded ledger number
   std::string item_record_no;
   std::string item_no, gcode, gname, unit;
   Decimal qty;

@@ -59,7 +59,8 @@ class RandomGate : public RiskGate {
     for (unsigned char c : seed_key) h = (h ^ c) * 1099511628211ULL;
     __int128 draw = static_cast<__int128>(h % 1000000) * Decimal::kOne / 1000000;
     if (draw < rate_.units()) {
-      return {Lane::kInspect, "随机布控查验 (random inspection at rate " + rate_.ToShortString() + ")"};
+      return {Lane::kInspect,
+              "随机布控查验 (random inspection at rate " + rate_.ToShortString() + ")"};
     }
     return {};
   }
@@ -114,8 +115,8 @@ class EngineImpl : public Engine {
     return sum;
   }
 
-  Status Decide(const std::string& list_key, const std::string& decision,
-                const std::string& reason, const std::string& officer) override {
+  Status Decide(const std::string& list_key, const std::string& decision, const std::string& reason,
+                const std::string& officer) override {
     if (decision != "release" && decision != "refuse") {
       return InvalidArgument("decision must be release or refuse", "decision");
     }
@@ -124,7 +125,8 @@ class EngineImpl : public Engine {
     }
     ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store_->BeginWrite());
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, FindParcelOfList(*txn, list_key));
-    if (!pkey) return Status(Code::kNotFound, "no import list with copNo or invtNo " + list_key, "key");
+    if (!pkey)
+      return Status(Code::kNotFound, "no import list with copNo or invtNo " + list_key, "key");
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(*txn, *pkey));
     Facts& list = p.list;
     if (list.Get("k:invtNo") != list_key && list.Get("copNo") != list_key) {
@@ -146,7 +148,8 @@ class EngineImpl : public Engine {
       RETURN_IF_ERROR(Release(*txn, p, now, "查验/审核通过 (" + officer + ")"));
     } else {
       RETURN_IF_ERROR(Reverse(*txn, p, now, /*restore_stock=*/true));
-      RETURN_IF_ERROR(Move(*txn, list, now, {{"100", "海关退单：" + reason + " (" + officer + ")"}}));
+      RETURN_IF_ERROR(
+          Move(*txn, list, now, {{"100", "海关退单：" + reason + " (" + officer + ")"}}));
       list["state"] = "refused";
     }
     RETURN_IF_ERROR(SaveParcel(*txn, *pkey, p));
@@ -343,15 +346,14 @@ class EngineImpl : public Engine {
 
   // Moves a document through `steps` (status, info): one row update, a history row and a
   // receipt to its sender per step.
-  Status Move(store::WriteTxn& txn, Facts& doc,
-              Timestamp t, const std::vector<std::pair<std::string, std::string>>& steps) {
+  Status Move(store::WriteTxn& txn, Facts& doc, Timestamp t,
+              const std::vector<std::pair<std::string, std::string>>& steps) {
     if (steps.empty()) return Status::Ok();
     int64_t id = std::stoll(doc.Get("id"));
     // A refusal with the standard's negative code (-621005) leaves the list refused (100);
     // the receipt and the history carry the code.
     std::string status = steps.back().first.starts_with('-') ? "100" : steps.back().first;
-    std::string alt_key =
-        doc.Get("kind") == "inventories" ? doc.Get("k:invtNo") : std::string();
+    std::string alt_key = doc.Get("kind") == "inventories" ? doc.Get("k:invtNo") : std::string();
     RETURN_IF_ERROR(txn.SetDocumentStatus(id, status, steps.back().second, t.millis, alt_key));
     doc["status"] = status;
     const ceb::MessageDef* def = ceb::FindMessageByType(doc.Get("rt"));
@@ -391,8 +393,8 @@ class EngineImpl : public Engine {
 
   Status Alert(store::WriteTxn& txn, Timestamp t, const std::string& invt_no,
                const std::string& kind, const std::string& enterprise, const std::string& text) {
-    std::string json = "{\"time\":\"" + FormatIso(t) + "\",\"kind\":\"" + kind +
-                       "\",\"enterprise\":\"";
+    std::string json =
+        "{\"time\":\"" + FormatIso(t) + "\",\"kind\":\"" + kind + "\",\"enterprise\":\"";
     AppendJsonEscaped(json, enterprise);
     json += "\",\"invtNo\":\"";
     AppendJsonEscaped(json, invt_no);
@@ -414,8 +416,8 @@ class EngineImpl : public Engine {
     }
     if (e.row->status != "2") return Status::Ok();  // saved only: not declared yet
     Facts o = DocFacts(e);
-    for (const char* f : {"ebcCode", "goodsValue", "freight", "discount", "taxTotal",
-                          "acturalPaid", "orderNo", "ebpCode"}) {
+    for (const char* f : {"ebcCode", "goodsValue", "freight", "discount", "taxTotal", "acturalPaid",
+                          "orderNo", "ebpCode"}) {
       o[f] = std::string(h.Get(f));
     }
     o["h:buyerId"] = e.row->buyer_hash;
@@ -426,7 +428,8 @@ class EngineImpl : public Engine {
     o["h:consigneeAddress"] = Hash(h.Get("consigneeAddress"));
     for (const ceb::Node* l : e.entity->All("OrderList")) {
       Fields line;
-      for (const char* f : {"gnum", "itemName", "qty", "totalPrice"}) line[f] = std::string(l->Get(f));
+      for (const char* f : {"gnum", "itemName", "qty", "totalPrice"})
+        line[f] = std::string(l->Get(f));
       o.lines.push_back(std::move(line));
     }
     p.order = std::move(o);
@@ -488,7 +491,8 @@ class EngineImpl : public Engine {
       }
     }
     if (!p.list.empty() && !p.list.Get("since").empty()) {
-      RETURN_IF_ERROR(txn.DeleteState("wait", TimeKey(std::stoll(p.list.Get("since"))) + kSep + pkey));
+      RETURN_IF_ERROR(
+          txn.DeleteState("wait", TimeKey(std::stoll(p.list.Get("since"))) + kSep + pkey));
     }
     if (e.app_type == "3") {
       p.list = Facts();
@@ -531,8 +535,9 @@ class EngineImpl : public Engine {
     if (!pkey) return Status::Ok();
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     if (p.list.empty()) return Status::Ok();
-    return Note(txn, p.list, e.time,
-                "运单已签收 (signed for, CEB513) 签收时间[" + std::string(h.Get("logisticsTime")) + "]");
+    return Note(
+        txn, p.list, e.time,
+        "运单已签收 (signed for, CEB513) 签收时间[" + std::string(h.Get("logisticsTime")) + "]");
   }
 
   Status OnDelivery(store::WriteTxn& txn, const intake::AppliedEntity& e) {
@@ -545,9 +550,9 @@ class EngineImpl : public Engine {
       if (!pkey) continue;
       ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
       if (p.list.empty()) continue;
-      RETURN_IF_ERROR(Note(txn, p.list, e.time,
-                           "运抵入库 (arrived at the supervised site, CEB711 " +
-                               std::string(h.Get("copNo")) + ")"));
+      RETURN_IF_ERROR(Note(
+          txn, p.list, e.time,
+          "运抵入库 (arrived at the supervised site, CEB711 " + std::string(h.Get("copNo")) + ")"));
       if (!p.list.Get("returnPending").empty()) {
         RETURN_IF_ERROR(CompleteReturn(txn, *pkey, p, e.time));
       }
@@ -571,18 +576,29 @@ class EngineImpl : public Engine {
     };
     // List and order.
     if (differ(l, "ebcCode", o, "ebcCode"))
-      return Mismatch{"清单上的电商企业代码与订单上的电商企业代码不一致 (InventoryHead.ebcCode differs from OrderHead.ebcCode)"};
+      return Mismatch{
+          "清单上的电商企业代码与订单上的电商企业代码不一致 (InventoryHead.ebcCode differs from "
+          "OrderHead.ebcCode)"};
     if (differ(l, "h:buyerId", o, "h:buyerId"))
-      return Mismatch{"清单上的订购人证件号码与订单上的订购人证件号码不一致 (InventoryHead.buyerIdNumber differs from OrderHead.buyerIdNumber)"};
+      return Mismatch{
+          "清单上的订购人证件号码与订单上的订购人证件号码不一致 (InventoryHead.buyerIdNumber "
+          "differs from OrderHead.buyerIdNumber)"};
     if (differ(l, "h:buyerName", o, "h:buyerName"))
-      return Mismatch{"清单上的订购人姓名与订单上的订购人姓名不一致 (InventoryHead.buyerName differs from OrderHead.buyerName)"};
+      return Mismatch{
+          "清单上的订购人姓名与订单上的订购人姓名不一致 (InventoryHead.buyerName differs from "
+          "OrderHead.buyerName)"};
     if (differ(l, "h:buyerTelephone", o, "h:buyerTelephone"))
-      return Mismatch{"清单上的订购人电话号码与订单上的订购人电话号码不一致 (InventoryHead.buyerTelephone differs from OrderHead.buyerTelephone)"};
+      return Mismatch{
+          "清单上的订购人电话号码与订单上的订购人电话号码不一致 (InventoryHead.buyerTelephone "
+          "differs from OrderHead.buyerTelephone)"};
     if (differ(l, "h:consigneeAddress", o, "h:consigneeAddress"))
-      return Mismatch{"清单上的收货地址与订单上的收货地址不一致 (InventoryHead.consigneeAddress differs from OrderHead.consigneeAddress)"};
+      return Mismatch{
+          "清单上的收货地址与订单上的收货地址不一致 (InventoryHead.consigneeAddress differs from "
+          "OrderHead.consigneeAddress)"};
     if (Dec(l.Get("freight")) != Dec(o.Get("freight")))
-      return Mismatch{"清单上的运费与订单上的运杂费不一致 (InventoryHead.freight " + l.Get("freight") +
-                      " differs from OrderHead.freight " + o.Get("freight") + ")"};
+      return Mismatch{"清单上的运费与订单上的运杂费不一致 (InventoryHead.freight " +
+                      l.Get("freight") + " differs from OrderHead.freight " + o.Get("freight") +
+                      ")"};
     if (l.lines.size() != o.lines.size())
       return Mismatch{"清单商品项数[" + std::to_string(l.lines.size()) + "]与订单商品项数[" +
                       std::to_string(o.lines.size()) +
@@ -595,11 +611,17 @@ class EngineImpl : public Engine {
         return Mismatch{"清单商品序号[" + gnum + "]在订单中不存在 (InventoryList.gnum " + gnum +
                         " has no OrderList.gnum)"};
       if (ll.at("gname") != it->at("itemName"))
-        return Mismatch{"清单第" + gnum + "项的商品名称与订单上的商品名称不一致 (InventoryList.gname differs from OrderList.itemName)"};
+        return Mismatch{"清单第" + gnum +
+                        "项的商品名称与订单上的商品名称不一致 (InventoryList.gname differs from "
+                        "OrderList.itemName)"};
       if (Dec(ll.at("qty")) != Dec(it->at("qty")))
-        return Mismatch{"清单第" + gnum + "项的数量与订单上的数量不一致 (InventoryList.qty differs from OrderList.qty)"};
+        return Mismatch{
+            "清单第" + gnum +
+            "项的数量与订单上的数量不一致 (InventoryList.qty differs from OrderList.qty)"};
       if (Dec(ll.at("totalPrice")) != Dec(it->at("totalPrice")))
-        return Mismatch{"清单第" + gnum + "项的总价与订单上的总价不一致 (InventoryList.totalPrice differs from OrderList.totalPrice)"};
+        return Mismatch{"清单第" + gnum +
+                        "项的总价与订单上的总价不一致 (InventoryList.totalPrice differs from "
+                        "OrderList.totalPrice)"};
     }
     // Order and payment.
     Decimal paid = Dec(o.Get("acturalPaid"));
@@ -610,22 +632,33 @@ class EngineImpl : public Engine {
     Decimal expect = Dec(o.Get("goodsValue")) + Dec(o.Get("freight")) + Dec(o.Get("taxTotal")) -
                      Dec(o.Get("discount"));
     if (expect != paid)
-      return Mismatch{"订单实际支付金额[" + o.Get("acturalPaid") + "]不等于商品价格+运杂费+代扣税款-非现金抵扣金额[" +
-                      Money(expect) +
+      return Mismatch{"订单实际支付金额[" + o.Get("acturalPaid") +
+                      "]不等于商品价格+运杂费+代扣税款-非现金抵扣金额[" + Money(expect) +
                       "] (acturalPaid must equal goodsValue + freight + taxTotal - discount)"};
     if (!identity_verified) {
       if (differ(pay, "h:payerId", o, "h:buyerId") || differ(pay, "h:payerName", o, "h:buyerName"))
-        return Mismatch{"支付单上的支付人与订单上的订购人不一致，且电商平台未经身份核验备案 (payer differs from buyer: PaymentHead.payerIdNumber/payerName vs OrderHead.buyerIdNumber/buyerName; allowed only for identity-verifying platforms)"};
+        return Mismatch{
+            "支付单上的支付人与订单上的订购人不一致，且电商平台未经身份核验备案 (payer differs "
+            "from buyer: PaymentHead.payerIdNumber/payerName vs OrderHead.buyerIdNumber/buyerName; "
+            "allowed only for identity-verifying platforms)"};
     }
     // Order and waybill.
     if (differ(w, "h:consignee", o, "h:consignee"))
-      return Mismatch{"运单上的收货人姓名与订单上的收货人姓名不一致 (LogisticsHead.consignee differs from OrderHead.consignee)"};
+      return Mismatch{
+          "运单上的收货人姓名与订单上的收货人姓名不一致 (LogisticsHead.consignee differs from "
+          "OrderHead.consignee)"};
     if (differ(w, "h:consigneeTelephone", o, "h:consigneeTelephone"))
-      return Mismatch{"运单上的收货人电话与订单上的收货人电话不一致 (LogisticsHead.consigneeTelephone differs from OrderHead.consigneeTelephone)"};
+      return Mismatch{
+          "运单上的收货人电话与订单上的收货人电话不一致 (LogisticsHead.consigneeTelephone differs "
+          "from OrderHead.consigneeTelephone)"};
     if (differ(w, "h:consigneeAddress", o, "h:consigneeAddress"))
-      return Mismatch{"运单上的收货地址与订单上的收货地址不一致 (LogisticsHead.consigneeAddress differs from OrderHead.consigneeAddress)"};
+      return Mismatch{
+          "运单上的收货地址与订单上的收货地址不一致 (LogisticsHead.consigneeAddress differs from "
+          "OrderHead.consigneeAddress)"};
     if (!w.Get("orderNo").empty() && w.Get("orderNo") != o.Get("orderNo"))
-      return Mismatch{"运单上的订单编号与清单上的订单编号不一致 (LogisticsHead.orderNo differs from InventoryHead.orderNo)"};
+      return Mismatch{
+          "运单上的订单编号与清单上的订单编号不一致 (LogisticsHead.orderNo differs from "
+          "InventoryHead.orderNo)"};
     return std::nullopt;
   }
 
@@ -650,8 +683,7 @@ class EngineImpl : public Engine {
     ASSIGN_OR_RETURN(Facts w,
                      LoadFacts(txn, "waybill", Join(l.Get("logisticsCode"), l.Get("logisticsNo"))));
     if (w.empty()) return Status::Ok();
-    RETURN_IF_ERROR(
-        txn.DeleteState("wait", TimeKey(std::stoll(l.Get("since"))) + kSep + pkey));
+    RETURN_IF_ERROR(txn.DeleteState("wait", TimeKey(std::stoll(l.Get("since"))) + kSep + pkey));
     if (auto m = Match(p, w, IdentityVerified(l.Get("ebpCode")))) {
       RETURN_IF_ERROR(Move(txn, l, t, {{"100", "三单对碰失败：" + m->info}}));
       l["state"] = "refused";
@@ -729,11 +761,11 @@ class EngineImpl : public Engine {
         ASSIGN_OR_RETURN(Facts s, LoadFacts(txn, "stock", skey));
         Decimal balance = Dec(s.Get("in")) - Dec(s.Get("out")) + Dec(s.Get("returned"));
         if (balance < Dec(ll.at("qty"))) {
-          RETURN_IF_ERROR(Move(
-              txn, l, t,
-              {{"100", "账册库存不足：区内企业[" + l.Get("areaCode") + "]料号[" +
-                           ll.at("itemRecordNo") + "]库存[" + Plain(balance) + "]小于申报数量[" +
-                           ll.at("qty") + "] (bonded stock short)"}}));
+          RETURN_IF_ERROR(
+              Move(txn, l, t,
+                   {{"100", "账册库存不足：区内企业[" + l.Get("areaCode") + "]料号[" +
+                                ll.at("itemRecordNo") + "]库存[" + Plain(balance) +
+                                "]小于申报数量[" + ll.at("qty") + "] (bonded stock short)"}}));
           l["state"] = "refused";
           return Status::Ok();
         }
@@ -789,15 +821,15 @@ class EngineImpl : public Engine {
     std::string list_ok = "逻辑校验通过，清单编号[" + invt_no + "]";
     std::string wkey = Join(l.Get("logisticsCode"), l.Get("logisticsNo"));
     l["state"] = "held";
-    LaneDecision lane = opt_.risk ? opt_.risk->Choose(l.Get("copNo") + kSep + l.Get("agentCode"))
-                                  : LaneDecision{};
+    LaneDecision lane =
+        opt_.risk ? opt_.risk->Choose(l.Get("copNo") + kSep + l.Get("agentCode")) : LaneDecision{};
     if (lane.lane != Lane::kRelease) {
       RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
       bool inspect = lane.lane == Lane::kInspect;
-      RETURN_IF_ERROR(Move(txn, l, t,
-                           {{"120", list_ok},
-                            {inspect ? "500" : "300",
-                             (inspect ? "查验：" : "人工审核：") + lane.reason}}));
+      RETURN_IF_ERROR(
+          Move(txn, l, t,
+               {{"120", list_ok},
+                {inspect ? "500" : "300", (inspect ? "查验：" : "人工审核：") + lane.reason}}));
       for (Facts* d : {&p.order, &p.payment, &w}) {
         RETURN_IF_ERROR(Move(txn, *d, t, {{"120", ok_info}}));
       }
@@ -844,7 +876,8 @@ class EngineImpl : public Engine {
       if (i > 0 && (std::isdigit(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '.'))
         continue;
       size_t j = i;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.'))
+      while (j < text.size() &&
+             (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.'))
         ++j;
       size_t k = j;
       while (k < text.size() && text[k] == ' ') ++k;
@@ -881,8 +914,8 @@ class EngineImpl : public Engine {
       RETURN_IF_ERROR(Move(txn, *d, t, {{"399", "海关审结[" + invt_no + "]"}}));
     }
     if (!w.empty()) {
-      RETURN_IF_ERROR(txn.PutState(
-          "waybill", Join(l.Get("logisticsCode"), l.Get("logisticsNo")), EncodeFacts(w)));
+      RETURN_IF_ERROR(txn.PutState("waybill", Join(l.Get("logisticsCode"), l.Get("logisticsNo")),
+                                   EncodeFacts(w)));
     }
     ASSIGN_OR_RETURN(Facts bill, LoadFacts(txn, "taxbill", invt_no));
     return Books(txn, p, t, bill);
@@ -938,7 +971,8 @@ class EngineImpl : public Engine {
       rr.recipient = r;
       rr.type = "CEB816";
       rr.return_status = bill.Get("status");
-      rr.return_info = "电子税单[" + bill.Get("taxNo") + "]" + TaxBillStatusText(bill.Get("status"));
+      rr.return_info =
+          "电子税单[" + bill.Get("taxNo") + "]" + TaxBillStatusText(bill.Get("status"));
       rr.keys_json = "{\"kind\":\"taxbills\",\"key\":\"" + bill.Get("taxNo") + "\",\"invtNo\":\"" +
                      bill.Get("invtNo") + "\"}";
       rr.xml = xml;
@@ -970,7 +1004,8 @@ class EngineImpl : public Engine {
       l["stockOut"] = "";
     }
     if (!l.Get("releaseMs").empty()) {
-      RETURN_IF_ERROR(txn.DeleteState("taxdue", TimeKey(std::stoll(l.Get("releaseMs"))) + kSep + invt_no));
+      RETURN_IF_ERROR(
+          txn.DeleteState("taxdue", TimeKey(std::stoll(l.Get("releaseMs"))) + kSep + invt_no));
     }
     return Status::Ok();
   }
@@ -1019,8 +1054,8 @@ class EngineImpl : public Engine {
     std::string invt_no(e.head->Get("invtNo"));
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
     if (!pkey) {
-      return R(intake::HookRefusal{"-623003", "未找到清单编号[" + invt_no +
-                                                  "]对应的进口清单 (no list with this invtNo)"});
+      return R(intake::HookRefusal{
+          "-623003", "未找到清单编号[" + invt_no + "]对应的进口清单 (no list with this invtNo)"});
     }
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     const Facts& l = p.list;
@@ -1031,7 +1066,8 @@ class EngineImpl : public Engine {
     }
     if (l.Get("agentCode") != e.head->Get("agentCode")) {
       return R(intake::HookRefusal{
-          "-623005", "撤销申请的申报企业与原清单的申报企业不一致 (agentCode differs from the list's)"});
+          "-623005",
+          "撤销申请的申报企业与原清单的申报企业不一致 (agentCode differs from the list's)"});
     }
     const std::string& state = l.Get("state");
     if (state != "held" && state != "released") {
@@ -1041,8 +1077,8 @@ class EngineImpl : public Engine {
                          "cancelled or returned, can be cancelled)"});
     }
     if (!l.Get("returnPending").empty() || !l.Get("returnedAmount").empty()) {
-      return R(intake::HookRefusal{"-623005", "清单[" + invt_no +
-                                                  "]已申请退货，不允许撤销 (a return exists)"});
+      return R(intake::HookRefusal{
+          "-623005", "清单[" + invt_no + "]已申请退货，不允许撤销 (a return exists)"});
     }
     return R();
   }
@@ -1062,9 +1098,10 @@ class EngineImpl : public Engine {
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     Facts c = DocFacts(e);
     RETURN_IF_ERROR(Reverse(txn, p, e.time, /*restore_stock=*/true));
-    RETURN_IF_ERROR(Move(txn, p.list, e.time,
-                         {{"100", "清单已撤销[" + e.row->key + "]：" + std::string(e.head->Get("reason")) +
-                                      " (cancelled; quota, tax and stock given back)"}}));
+    RETURN_IF_ERROR(
+        Move(txn, p.list, e.time,
+             {{"100", "清单已撤销[" + e.row->key + "]：" + std::string(e.head->Get("reason")) +
+                          " (cancelled; quota, tax and stock given back)"}}));
     p.list["state"] = "cancelled";
     RETURN_IF_ERROR(Move(txn, c, e.time, {{"399", "撤销申请审核通过[" + invt_no + "]"}}));
     return SaveParcel(txn, *pkey, p);
@@ -1078,8 +1115,8 @@ class EngineImpl : public Engine {
     std::string invt_no(e.head->Get("invtNo"));
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
     if (!pkey) {
-      return R(intake::HookRefusal{"-625003", "未找到清单编号[" + invt_no +
-                                                  "]对应的进口清单 (no list with this invtNo)"});
+      return R(intake::HookRefusal{
+          "-625003", "未找到清单编号[" + invt_no + "]对应的进口清单 (no list with this invtNo)"});
     }
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     const Facts& l = p.list;
@@ -1143,15 +1180,16 @@ class EngineImpl : public Engine {
     Facts& l = p.list;
     Facts r = DocFacts(e);
     for (const ceb::Node* n : e.entity->All("InvtRefundList")) {
-      r.lines.push_back(Fields{{"gnum", std::string(n->Get("gnum"))},
-                               {"qty", std::string(n->Get("qty"))}});
+      r.lines.push_back(
+          Fields{{"gnum", std::string(n->Get("gnum"))}, {"qty", std::string(n->Get("qty"))}});
     }
     l["returnPending"] = e.row->key;
     int64_t deadline = std::stoll(l.Get("releaseMs")) + opt_.return_arrive_days * kDayMs;
     RETURN_IF_ERROR(txn.PutState("retwait", TimeKey(deadline) + kSep + invt_no, *pkey));
-    RETURN_IF_ERROR(Move(txn, r, e.time,
-                         {{"120", "退货申请已受理，待退货商品在" + FormatC8(Timestamp{deadline}) +
-                                      "前运抵原监管场所 (accepted; the goods must arrive by then)"}}));
+    RETURN_IF_ERROR(
+        Move(txn, r, e.time,
+             {{"120", "退货申请已受理，待退货商品在" + FormatC8(Timestamp{deadline}) +
+                          "前运抵原监管场所 (accepted; the goods must arrive by then)"}}));
     RETURN_IF_ERROR(txn.PutState("return", invt_no, EncodeFacts(r)));
     RETURN_IF_ERROR(Note(txn, l, e.time, "退货申请[" + e.row->key + "]已受理 (return applied)"));
     return SaveParcel(txn, *pkey, p);
@@ -1180,13 +1218,15 @@ class EngineImpl : public Engine {
       auto share = [&](const std::string& field) {
         Decimal whole = Dec(bl->at(field));
         Decimal upto_after = after == line_qty ? whole : whole.Mul(after).Div(line_qty).RoundTo(2);
-        Decimal upto_before = before == line_qty ? whole : whole.Mul(before).Div(line_qty).RoundTo(2);
+        Decimal upto_before =
+            before == line_qty ? whole : whole.Mul(before).Div(line_qty).RoundTo(2);
         return upto_after - upto_before;
       };
       value += share("taxPrice");
       tax += share("customsTax") + share("valueAddedTax") + share("consumptionTax");
       for (const char* f : {"customsTax", "valueAddedTax", "consumptionTax"}) {
-        bill[std::string("returned:") + f] = Money(Dec(bill.Get(std::string("returned:") + f)) + share(f));
+        bill[std::string("returned:") + f] =
+            Money(Dec(bill.Get(std::string("returned:") + f)) + share(f));
       }
       returned[gnum] = Plain(after);
       qty_back[gnum] = rl.at("qty");
@@ -1200,9 +1240,10 @@ class EngineImpl : public Engine {
       RETURN_IF_ERROR(Outstanding(txn, bill.Get("assureCode"), Decimal() - tax));
     }
     if (l.Get("tradeMode") == "1210") RETURN_IF_ERROR(StockBack(txn, l, &qty_back));
-    RETURN_IF_ERROR(Move(txn, r, t,
-                         {{"399", "退货完成：退回年度额度[" + Money(value) + "]，不予征税[" + Money(tax) +
-                                      "] (goods in; quota restored, tax not levied)"}}));
+    RETURN_IF_ERROR(
+        Move(txn, r, t,
+             {{"399", "退货完成：退回年度额度[" + Money(value) + "]，不予征税[" + Money(tax) +
+                          "] (goods in; quota restored, tax not levied)"}}));
     RETURN_IF_ERROR(txn.PutState("return", invt_no, EncodeFacts(r)));
     RETURN_IF_ERROR(Note(txn, l, t, "退货完成[" + l.Get("returnPending") + "]"));
     int64_t deadline = std::stoll(l.Get("releaseMs")) + opt_.return_arrive_days * kDayMs;
@@ -1225,16 +1266,17 @@ class EngineImpl : public Engine {
         std::vector<std::string> missing;
         if (p.order.empty()) missing.push_back("订单(CEB311 order)");
         if (p.payment.empty()) missing.push_back("支付单(CEB411 payment)");
-        ASSIGN_OR_RETURN(std::optional<std::string> w,
-                         txn.GetState("waybill", Join(p.list.Get("logisticsCode"),
-                                                      p.list.Get("logisticsNo"))));
+        ASSIGN_OR_RETURN(
+            std::optional<std::string> w,
+            txn.GetState("waybill", Join(p.list.Get("logisticsCode"), p.list.Get("logisticsNo"))));
         if (!w) missing.push_back("运单(CEB511 waybill)");
         std::string names;
         for (const std::string& m : missing) names += (names.empty() ? "" : "、") + m;
         int64_t hours = opt_.match_timeout_ms / 3600000;
-        RETURN_IF_ERROR(Move(txn, p.list, now,
-                             {{"100", "三单对碰超时：清单申报后" + std::to_string(hours) +
-                                          "小时内未收到" + names + " (missing after the match timeout)"}}));
+        RETURN_IF_ERROR(
+            Move(txn, p.list, now,
+                 {{"100", "三单对碰超时：清单申报后" + std::to_string(hours) + "小时内未收到" +
+                              names + " (missing after the match timeout)"}}));
         p.list["state"] = "refused";
         RETURN_IF_ERROR(SaveParcel(txn, pkey, p));
         ++sum.timed_out;
@@ -1254,11 +1296,11 @@ class EngineImpl : public Engine {
         const std::string invt_no = p.list.Get("k:invtNo");
         ASSIGN_OR_RETURN(Facts r, LoadFacts(txn, "return", invt_no));
         if (r.empty() || p.list.Get("returnPending").empty()) continue;
-        RETURN_IF_ERROR(Move(txn, r, now,
-                             {{"100", "退货商品未在清单放行之日起" +
-                                          std::to_string(opt_.return_arrive_days) +
-                                          "天内运抵，退货不予办理 (the goods did not arrive in time; "
-                                          "quota and tax stay)"}}));
+        RETURN_IF_ERROR(
+            Move(txn, r, now,
+                 {{"100", "退货商品未在清单放行之日起" + std::to_string(opt_.return_arrive_days) +
+                              "天内运抵，退货不予办理 (the goods did not arrive in time; "
+                              "quota and tax stay)"}}));
         RETURN_IF_ERROR(txn.PutState("return", invt_no, EncodeFacts(r)));
         p.list["returnPending"] = "";
         RETURN_IF_ERROR(SaveParcel(txn, pkey, p));
@@ -1318,8 +1360,8 @@ class EngineImpl : public Engine {
       bill["paidMs"] = std::to_string(now.millis);
       RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
       RETURN_IF_ERROR(SendBill(txn, bill, now));
-      RETURN_IF_ERROR(txn.DeleteState("taxlate", TimeKey(released + opt_.tax_due_days * kDayMs) +
-                                                     kSep + invt_no));
+      RETURN_IF_ERROR(txn.DeleteState(
+          "taxlate", TimeKey(released + opt_.tax_due_days * kDayMs) + kSep + invt_no));
       ++sum.tax_paid;
       return Status::Ok();
     }

@@ -1,8 +1,8 @@
 #include "clearance/records.h"
 
-#include <cstdio>
-
 #include <rapidjson/document.h>
+
+#include <cstdio>
 
 #include "common/strings.h"
 

@@ -111,6 +111,13 @@ class ServerImpl : public Server {
         opt_(std::move(options)) {
     svr_.new_task_queue = [n = opt_.threads] { return new httplib::ThreadPool(n); };
     svr_.set_payload_max_length(opt_.max_body_bytes);
+    // Answers are small and written in pieces: without TCP_NODELAY, Nagle's algorithm and
+    // the client's delayed ACK hold each keep-alive answer back by ~40 ms.
+    svr_.set_tcp_nodelay(true);
+    // Platforms keep a few connections open and push over them: closing a keep-alive
+    // connection every few requests (the library's default is 5) costs a reconnect and can
+    // race a request already on its way.
+    svr_.set_keep_alive_max_count(100000);
     svr_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       Code code = res.status == 413   ? Code::kTooLarge

@@ -494,7 +494,8 @@ class IntakeImpl : public Intake {
     }
     row.status = e.status;
     row.return_info = info;
-    intake::AppliedEntity applied{&spec, e.entity, e.head, &row, e.app_type, "", pm.sender, pm.time};
+    intake::AppliedEntity applied{&spec,      e.entity, e.head,    &row,
+                                  e.app_type, "",       pm.sender, pm.time};
     if (opt_.hook != nullptr) {
       ASSIGN_OR_RETURN(std::optional<HookRefusal> refusal, opt_.hook->Check(txn, applied));
       if (refusal) {

@@ -412,9 +412,11 @@ Status Migrate(Connection& conn) {
   return status;
 }
 
-StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(
-    Connection& conn, const std::string& ns, const std::string& from, const std::string& to,
-    int limit) {
+StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(Connection& conn,
+                                                                       const std::string& ns,
+                                                                       const std::string& from,
+                                                                       const std::string& to,
+                                                                       int limit) {
   std::vector<std::pair<std::string, std::string>> out;
   if (limit <= 0) return out;
   Params p;
@@ -466,9 +468,10 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
     return Track(conn_->Run(kDeleteState, Params().Text(ns).Text(key)).status());
   }
 
-  StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(
-      const std::string& ns, const std::string& from, const std::string& to,
-      int limit) override {
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(const std::string& ns,
+                                                                       const std::string& from,
+                                                                       const std::string& to,
+                                                                       int limit) override {
     RETURN_IF_ERROR(Usable());
     return Track(ScanStateOn(*conn_, ns, from, to, limit));
   }
@@ -480,7 +483,8 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
       Params p;
       p.Int(id).Text(status).Text(return_info).Int(updated_ms).Text(alt_key);
       ASSIGN_OR_RETURN(Result r, conn_->Run(kSetDocumentStatus, p));
-      if (r.Rows() == 0) return Status(Code::kNotFound, "no document with id " + std::to_string(id));
+      if (r.Rows() == 0)
+        return Status(Code::kNotFound, "no document with id " + std::to_string(id));
       return Status::Ok();
     }());
   }
@@ -672,9 +676,10 @@ class PostgresStore final : public Store {
     return pool_.With([&](Connection& c) { return GetStateOn(c, ns, key); });
   }
 
-  StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(
-      const std::string& ns, const std::string& from, const std::string& to,
-      int limit) override {
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(const std::string& ns,
+                                                                            const std::string& from,
+                                                                            const std::string& to,
+                                                                            int limit) override {
     return pool_.With([&](Connection& c) { return ScanStateOn(c, ns, from, to, limit); });
   }
 

@@ -296,9 +296,11 @@ DocumentRow ReadDocument(const Statement& s) {
   return row;
 }
 
-StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(
-    Connection& conn, const std::string& ns, const std::string& from, const std::string& to,
-    int limit);
+StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(Connection& conn,
+                                                                       const std::string& ns,
+                                                                       const std::string& from,
+                                                                       const std::string& to,
+                                                                       int limit);
 
 registry::Enterprise ReadEnterprise(const Statement& s) {
   registry::Enterprise e;
@@ -345,9 +347,11 @@ Status Migrate(Connection& conn) {
   return status;
 }
 
-StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(
-    Connection& conn, const std::string& ns, const std::string& from, const std::string& to,
-    int limit) {
+StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(Connection& conn,
+                                                                       const std::string& ns,
+                                                                       const std::string& from,
+                                                                       const std::string& to,
+                                                                       int limit) {
   std::vector<std::pair<std::string, std::string>> out;
   if (limit <= 0) return out;
   ASSIGN_OR_RETURN(Statement s, conn.Prepare(to.empty() ? kScanState : kScanStateTo));
@@ -409,9 +413,10 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
     }());
   }
 
-  StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(
-      const std::string& ns, const std::string& from, const std::string& to,
-      int limit) override {
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ScanState(const std::string& ns,
+                                                                       const std::string& from,
+                                                                       const std::string& to,
+                                                                       int limit) override {
     RETURN_IF_ERROR(Usable());
     return Track(ScanStateOn(conn_, ns, from, to, limit));
   }
@@ -641,9 +646,10 @@ class SqliteStore final : public Store {
     });
   }
 
-  StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(
-      const std::string& ns, const std::string& from, const std::string& to,
-      int limit) override {
+  StatusOr<std::vector<std::pair<std::string, std::string>>> ReadStateRange(const std::string& ns,
+                                                                            const std::string& from,
+                                                                            const std::string& to,
+                                                                            int limit) override {
     return WithReader([&](Connection& conn) { return ScanStateOn(conn, ns, from, to, limit); });
   }
 
