@@ -1083,15 +1083,22 @@ class EngineImpl : public Engine {
     return R();
   }
 
+  // The intake calls the hook once the whole message is stored, so an earlier cancel or
+  // return of the same message may have changed the list since Check: `check` is Check run
+  // again. A refusal now refuses the stored cancel or return (true).
+  StatusOr<bool> Recheck(store::WriteTxn& txn, const intake::AppliedEntity& e,
+                         StatusOr<std::optional<intake::HookRefusal>> check) {
+    if (!check.ok()) return check.status();
+    if (!check->has_value()) return false;
+    Facts doc = DocFacts(e);
+    RETURN_IF_ERROR(Move(txn, doc, e.time, {{(*check)->return_status, (*check)->return_info}}));
+    return true;
+  }
+
   Status OnCancel(store::WriteTxn& txn, const intake::AppliedEntity& e) {
     if (e.row->status != "2") return Status::Ok();  // saved (暂存), not declared
-    // The intake calls the hook once the whole message is stored, so an earlier cancel of
-    // the same message may have changed the list since Check: check again.
-    ASSIGN_OR_RETURN(std::optional<intake::HookRefusal> refusal, CheckCancel(txn, e));
-    if (refusal) {
-      Facts c = DocFacts(e);
-      return Move(txn, c, e.time, {{refusal->return_status, refusal->return_info}});
-    }
+    ASSIGN_OR_RETURN(bool refused, Recheck(txn, e, CheckCancel(txn, e)));
+    if (refused) return Status::Ok();
     std::string invt_no(e.head->Get("invtNo"));
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
     if (!pkey) return Status::Ok();
@@ -1167,12 +1174,8 @@ class EngineImpl : public Engine {
 
   Status OnReturn(store::WriteTxn& txn, const intake::AppliedEntity& e) {
     if (e.row->status != "2") return Status::Ok();  // saved (暂存), not declared
-    // As for cancels: an earlier return of the same message may be pending now.
-    ASSIGN_OR_RETURN(std::optional<intake::HookRefusal> refusal, CheckReturn(txn, e));
-    if (refusal) {
-      Facts r = DocFacts(e);
-      return Move(txn, r, e.time, {{refusal->return_status, refusal->return_info}});
-    }
+    ASSIGN_OR_RETURN(bool refused, Recheck(txn, e, CheckReturn(txn, e)));
+    if (refused) return Status::Ok();
     std::string invt_no(e.head->Get("invtNo"));
     ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
     if (!pkey) return Status::Ok();
