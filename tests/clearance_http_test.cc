@@ -516,6 +516,22 @@ TEST_P(ClearanceHttpTest, ReleasedListReceiptsDocumentAndQuota) {
   r = Get("", QuotaPath(p.buyer_id));
   EXPECT_EQ(r->status, 401);
   EXPECT_NE(r->body.find("unauthenticated"), std::string::npos);
+
+  // A tax quote for this buyer starts from the ledger, for those who may see it.
+  std::string quote = R"({"tradeMode":"1210","buyer":{"idType":"1","idNumber":")" + p.buyer_id +
+                      R"("},"freight":"0","items":[{"gcode":"3304990029","qty":1,"unit":"011",)"
+                      R"("price":"100.00"}]})";
+  auto tq = Post(customs_, "/api/v1/tax/quote", quote);
+  ASSERT_EQ(tq->status, 200) << tq->body;
+  rapidjson::Document qd = Json(tq->body);
+  EXPECT_STREQ(qd["quota"]["usedBefore"].GetString(), "410.00");
+  EXPECT_STREQ(qd["quota"]["usedAfter"].GetString(), "510.00");
+  EXPECT_EQ(Post(stranger_, "/api/v1/tax/quote", quote)->status, 403);
+  // Without a buyer anyone registered may ask.
+  auto anon = Post(stranger_, "/api/v1/tax/quote",
+                   R"({"tradeMode":"1210","freight":"0","items":[{"gcode":"3304990029",)"
+                   R"("qty":1,"unit":"011","price":"100.00"}]})");
+  EXPECT_EQ(anon->status, 200) << anon->body;
 }
 
 TEST_P(ClearanceHttpTest, BondedStockInboundAndReport) {

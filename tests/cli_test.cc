@@ -199,6 +199,34 @@ TEST_F(CliTest, StockIngestTickQuotaAndGuaranteeCommands) {
   EXPECT_GT(audit["buyers"].GetInt(), 0);
   EXPECT_NE(std::string(audit["ledger"].GetString()), "0.00");
   EXPECT_EQ(Shumao(dir_, "tick --db z.db --at yesterday").code, 1);  // a clear error
+
+  // A buyer of a released list: the ledger shows what the buyer used, and a tax quote
+  // against the same database starts from it.
+  std::string id;
+  for (const auto& f : fs::directory_iterator(dir_ / "t")) {
+    if (f.path().string().find("CEB621") == std::string::npos) continue;
+    std::string xml = shumao::testing::ReadFile(f.path().string());
+    size_t a = xml.find("<ceb:buyerIdNumber>");
+    size_t b = xml.find("</ceb:buyerIdNumber>");
+    if (a != std::string::npos && b != std::string::npos) {
+      id = xml.substr(a + 19, b - a - 19);
+      break;
+    }
+  }
+  ASSERT_EQ(id.size(), 18u);
+  rapidjson::Document shown =
+      ParseJson(Shumao(dir_, "quota show --db z.db --id-number " + id + " --year 2026").out);
+  ASSERT_TRUE(shown.IsObject());
+  std::string used = shown["used"].GetString();
+  EXPECT_NE(used, "0.00");
+  std::ofstream(dir_ / "q.json")
+      << R"({"date":"2026-02-01","tradeMode":"1210","buyer":{"idType":"1","idNumber":")" << id
+      << R"("},"freight":"0","items":[{"gcode":"3304990029","qty":1,"unit":"011","price":"100.00"}]})";
+  rapidjson::Document q = ParseJson(Shumao(dir_, "tax quote --db z.db < q.json").out);
+  ASSERT_TRUE(q.IsObject());
+  EXPECT_EQ(std::string(q["quota"]["usedBefore"].GetString()), used);
+  rapidjson::Document no_db = ParseJson(Shumao(dir_, "tax quote < q.json").out);
+  EXPECT_STREQ(no_db["quota"]["usedBefore"].GetString(), "0.00");
 }
 
 // The HTTP latency benchmark runs end to end on a small load and reports its figures.

@@ -389,6 +389,11 @@ int Main(int argc, char** argv) {
       "quote",
       "read a quote request (JSON, as POST /api/v1/tax/quote takes it) on stdin and print the "
       "answer: regime, taxes per line and in total, reasons");
+  std::string quote_db;
+  quote->add_option("--db", quote_db,
+                    "with a buyer in the request: check the annual limit against this "
+                    "database's quota ledger (default: nothing used yet)");
+  quote->add_option("--key-file", copt.key_file, "the data key of that database (default: DB.key)");
 
   BenchOptions bopt;
   auto* bench =
@@ -429,7 +434,23 @@ int Main(int argc, char** argv) {
   if (*quote) {
     std::stringstream in;
     in << std::cin.rdbuf();
-    auto answer = http::QuoteFromJson(in.str(), tax::TariffTable::BuiltIn(), Clock::System());
+    std::unique_ptr<Context> ledger;
+    http::QuotaLookup lookup = nullptr;
+    if (!quote_db.empty()) {
+      ContextOptions qo = copt;
+      qo.db = quote_db;
+      auto opened = Context::Open(qo);
+      if (!opened.ok()) return Fail(opened.status());
+      ledger = std::move(*opened);
+      lookup = [&ledger](const std::string& id_type, const std::string& id_number,
+                         int year) -> StatusOr<Decimal> {
+        ASSIGN_OR_RETURN(clearance::QuotaView q,
+                         ledger->clearance->Quota(id_type, id_number, year));
+        return q.used;
+      };
+    }
+    auto answer =
+        http::QuoteFromJson(in.str(), tax::TariffTable::BuiltIn(), Clock::System(), lookup);
     if (!answer.ok()) {
       std::printf("%s\n", intake::JsonError(answer.status()).c_str());
       return Fail(answer.status());

@@ -166,7 +166,17 @@ class ServerImpl : public Server {
     svr_.Post("/api/v1/tax/quote", [this](const httplib::Request& req, httplib::Response& res) {
       auto principal = Authenticate(req);
       if (!principal.ok()) return SendError(res, principal.status());
-      auto answer = QuoteFromJson(req.body, tax::TariffTable::BuiltIn(), Clock::System());
+      // With a buyer, the quota used comes from clearance's ledger, for those who may see it.
+      QuotaLookup lookup = nullptr;
+      if (clearance_ != nullptr) {
+        lookup = [this, p = *principal](const std::string& id_type, const std::string& id_number,
+                                        int year) -> StatusOr<Decimal> {
+          RETURN_IF_ERROR(MaySeeQuota(p, id_type, id_number));
+          ASSIGN_OR_RETURN(clearance::QuotaView q, clearance_->Quota(id_type, id_number, year));
+          return q.used;
+        };
+      }
+      auto answer = QuoteFromJson(req.body, tax::TariffTable::BuiltIn(), Clock::System(), lookup);
       if (!answer.ok()) return SendError(res, answer.status());
       res.set_content(*answer, kJson);
     });
@@ -401,6 +411,22 @@ class ServerImpl : public Server {
 
   // GET /quota?idType=1&idNumber=..&year=YYYY: departments, and the buyer's own platform
   // (an ebp that is a party to one of the buyer's documents).
+  // A buyer's quota is for departments and the buyer's own platform (an ebp that holds a
+  // document of that buyer).
+  Status MaySeeQuota(const registry::Principal& p, const std::string& id_type,
+                     const std::string& id_number) {
+    if (IsUser(p)) return Status::Ok();
+    ASSIGN_OR_RETURN(bool platform, HasRole(p, "ebp"));
+    bool own = false;
+    if (platform) {
+      ASSIGN_OR_RETURN(
+          own, store_->BuyerHasDocumentWith(vault_->KeyedHash(id_type + ":" + id_number), p.id));
+    }
+    if (!own)
+      return Denied("only departments and the buyer's own platform may see a buyer's quota");
+    return Status::Ok();
+  }
+
   StatusOr<Reply> GetQuota(const httplib::Request& req) {
     ASSIGN_OR_RETURN(registry::Principal p, ClearanceCaller(req));
     std::string id_type = req.has_param("idType") ? req.get_param_value("idType") : "1";
@@ -418,17 +444,7 @@ class ServerImpl : public Server {
       }
       year = std::stoi(text);
     }
-    if (!IsUser(p)) {
-      ASSIGN_OR_RETURN(bool platform, HasRole(p, "ebp"));
-      bool own = false;
-      if (platform) {
-        ASSIGN_OR_RETURN(
-            own, store_->BuyerHasDocumentWith(vault_->KeyedHash(id_type + ":" + id_number), p.id));
-      }
-      if (!own) {
-        return Denied("only departments and the buyer's own platform may see a buyer's quota");
-      }
-    }
+    RETURN_IF_ERROR(MaySeeQuota(p, id_type, id_number));
     ASSIGN_OR_RETURN(clearance::QuotaView q, clearance_->Quota(id_type, id_number, year));
     return Reply{QuotaToJson(q)};
   }

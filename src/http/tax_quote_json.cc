@@ -36,7 +36,7 @@ std::string Money(Decimal d) { return "\"" + d.ToString(2) + "\""; }
 }  // namespace
 
 StatusOr<std::string> QuoteFromJson(std::string_view body, const tax::TariffTable& table,
-                                    const Clock& clock) {
+                                    const Clock& clock, const QuotaLookup& quota) {
   rapidjson::Document doc;
   doc.Parse<kFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
@@ -61,10 +61,15 @@ StatusOr<std::string> QuoteFromJson(std::string_view body, const tax::TariffTabl
   auto buyer = doc.FindMember("buyer");
   bool with_buyer = buyer != doc.MemberEnd() && buyer->value.IsObject();
   if (with_buyer) {
-    if (Str(buyer->value, "idNumber").empty()) return InvalidArgument("required", "buyer.idNumber");
-    // The annual quota ledger is kept by import clearance; until a buyer has released
-    // orders, nothing has been used this year.
-    req.annual_used_before = Decimal();
+    std::string id_number = Str(buyer->value, "idNumber");
+    if (id_number.empty()) return InvalidArgument("required", "buyer.idNumber");
+    std::string id_type = Str(buyer->value, "idType");
+    if (id_type.empty()) id_type = "1";
+    if (quota) {
+      ASSIGN_OR_RETURN(req.annual_used_before, quota(id_type, id_number, ToBeijing(req.date).year));
+    } else {
+      req.annual_used_before = Decimal();  // no ledger at hand: nothing used yet
+    }
   }
   auto items = doc.FindMember("items");
   if (items == doc.MemberEnd() || !items->value.IsArray() || items->value.Empty()) {

@@ -5,6 +5,7 @@
 #ifndef SHUMAO_HTTP_TAX_QUOTE_JSON_H_
 #define SHUMAO_HTTP_TAX_QUOTE_JSON_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -14,9 +15,17 @@
 
 namespace shumao::http {
 
-// InvalidArgument names the field at fault ("items[2].price").
+// The buyer's quota used in `year` before this order, from the ledger of import
+// clearance (clearance::Engine::Quota); may refuse (PermissionDenied) a caller who may not
+// see it.
+using QuotaLookup = std::function<StatusOr<Decimal>(const std::string& id_type,
+                                                    const std::string& id_number, int year)>;
+
+// InvalidArgument names the field at fault ("items[2].price"). With a buyer in the request
+// and a `quota` lookup, the annual limit is checked against the buyer's ledger; without
+// the lookup, against nothing used yet.
 StatusOr<std::string> QuoteFromJson(std::string_view body, const tax::TariffTable& table,
-                                    const Clock& clock);
+                                    const Clock& clock, const QuotaLookup& quota = nullptr);
 
 }  // namespace shumao::http
 
