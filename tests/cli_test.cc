@@ -256,6 +256,24 @@ TEST_F(CliTest, TaxQuoteReadsStdinAndPrintsTheAnswer) {
   EXPECT_STREQ(d["regime"].GetString(), "retail");
   std::ofstream((dir_ / "bad.json").string()) << "{\"tradeMode\":\"1210\"}";
   EXPECT_EQ(Shumao(dir_, "tax quote < bad.json").code, 1);
+
+  // The zone's own tables: a copy of data/tax/ whose 2019 row has a single limit of 300.
+  fs::create_directories(dir_ / "tariff");
+  for (const char* f : {"vat_periods.csv", "vat_reduced.csv", "consumption_tax.csv"})
+    fs::copy_file(fs::path("data/tax") / f, dir_ / "tariff" / f);
+  std::string policy = shumao::testing::ReadFile("data/tax/policy.csv");
+  size_t row = policy.find("2019-01-01,5000,");
+  ASSERT_NE(row, std::string::npos) << policy;
+  policy.replace(row, 16, "2019-01-01,300,");
+  std::ofstream((dir_ / "tariff" / "policy.csv").string()) << policy;
+  rapidjson::Document zone;
+  zone.Parse(Shumao(dir_, "tax quote --tariff tariff < q.json").out.c_str());
+  ASSERT_TRUE(zone.IsObject());
+  EXPECT_STREQ(zone["regime"].GetString(), "refused");  // 410 is over this zone's 300
+  // A broken table is refused with the file and line named, exit code 1.
+  std::ofstream((dir_ / "tariff" / "policy.csv").string(), std::ios::app) << "not,a,row\n";
+  EXPECT_EQ(Shumao(dir_, "tax quote --tariff tariff < q.json").code, 1);
+  EXPECT_EQ(Shumao(dir_, "tax quote --tariff no-such-folder < q.json").code, 1);
 }
 
 }  // namespace

@@ -18,6 +18,24 @@
 
 namespace shumao::app {
 
+StatusOr<std::unique_ptr<tax::TariffTable>> LoadTariff(const std::string& dir) {
+  if (dir.empty()) return std::make_unique<tax::TariffTable>(tax::TariffTable::BuiltIn());
+  std::string text[4];
+  const char* names[4] = {"policy.csv", "vat_periods.csv", "vat_reduced.csv",
+                          "consumption_tax.csv"};
+  for (int i = 0; i < 4; ++i) {
+    std::filesystem::path path = std::filesystem::path(dir) / names[i];
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return InvalidArgument("cannot read " + path.string(), "tariff");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text[i] = ss.str();
+  }
+  ASSIGN_OR_RETURN(tax::TariffTable table,
+                   tax::TariffTable::Parse(text[0], text[1], text[2], text[3]));
+  return std::make_unique<tax::TariffTable>(std::move(table));
+}
+
 StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
   auto ctx = std::make_unique<Context>();
   ASSIGN_OR_RETURN(ctx->store, store::Store::Open(store::StoreConfig{o.db}));
@@ -39,7 +57,9 @@ StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
     return InvalidArgument("the match timeout must be above 0 hours", "match-timeout-hours");
   }
   ctx->risk = clearance::RandomInspection(*rate);
+  ASSIGN_OR_RETURN(ctx->tariff, LoadTariff(o.tariff_dir));
   clearance::Options co;
+  co.tariff = ctx->tariff.get();
   co.vault = ctx->vault;
   co.risk = ctx->risk.get();
   co.match_timeout_ms = static_cast<int64_t>(o.match_timeout_hours * 3600 * 1000);

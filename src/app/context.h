@@ -14,6 +14,7 @@
 #include "intake/intake.h"
 #include "registry/registry_types.h"
 #include "store/store.h"
+#include "tax/tax.h"
 
 #define ASSIGN_OR_RETURN_INT(lhs, expr)                                     \
   do {                                                                      \
@@ -34,13 +35,21 @@ struct ContextOptions {
   std::string inspection_rate = "0.01";  // share of matched lists sent to inspection
   double match_timeout_hours = 24;       // a list missing a document is refused after this
   bool clearance = true;                 // false: intake only (the intake benchmark)
+  // Folder with the zone's own policy.csv, vat_periods.csv, vat_reduced.csv and
+  // consumption_tax.csv (the format of data/tax/); empty: the tables built in.
+  std::string tariff_dir;
 };
+
+// The tariff and policy tables from `dir` (all four files), or the built-in ones when
+// `dir` is empty. InvalidArgument names the file and line at fault.
+StatusOr<std::unique_ptr<tax::TariffTable>> LoadTariff(const std::string& dir);
 
 struct Context {
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const Vault> vault;
   std::shared_ptr<const CodeTables> codes;
   std::unique_ptr<ceb::XsdValidator> xsd;
+  std::unique_ptr<tax::TariffTable> tariff;  // the zone's tables, or a copy of the built-in
   std::unique_ptr<clearance::RiskGate> risk;
   std::unique_ptr<clearance::Engine> clearance;  // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;

@@ -184,6 +184,7 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
   so.public_overview = public_overview;
   so.web_root = web_root;
   so.log = MakeLogger(log_level);
+  so.tariff = ctx.tariff.get();
   auto server =
       http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so, ctx.clearance.get());
   if (!server.ok()) return Fail(server.status());
@@ -241,6 +242,9 @@ int Main(int argc, char** argv) {
                   "share of matched import lists sent to inspection (500), 0..1, until the risk "
                   "engine decides lanes")
         ->capture_default_str();
+    c->add_option("--tariff", copt.tariff_dir,
+                  "folder with the zone's policy.csv, vat_periods.csv, vat_reduced.csv and "
+                  "consumption_tax.csv (as data/tax/); default: the tables built in");
     c->add_option("--match-timeout-hours", copt.match_timeout_hours,
                   "a list still missing its order, payment or waybill this long after it was "
                   "declared is refused (100)")
@@ -394,6 +398,8 @@ int Main(int argc, char** argv) {
                     "with a buyer in the request: check the annual limit against this "
                     "database's quota ledger (default: nothing used yet)");
   quote->add_option("--key-file", copt.key_file, "the data key of that database (default: DB.key)");
+  quote->add_option("--tariff", copt.tariff_dir,
+                    "folder with the zone's tariff tables (as data/tax/); default: built in");
 
   BenchOptions bopt;
   auto* bench =
@@ -449,8 +455,9 @@ int Main(int argc, char** argv) {
         return q.used;
       };
     }
-    auto answer =
-        http::QuoteFromJson(in.str(), tax::TariffTable::BuiltIn(), Clock::System(), lookup);
+    auto tariff = LoadTariff(copt.tariff_dir);
+    if (!tariff.ok()) return Fail(tariff.status());
+    auto answer = http::QuoteFromJson(in.str(), **tariff, Clock::System(), lookup);
     if (!answer.ok()) {
       std::printf("%s\n", intake::JsonError(answer.status()).c_str());
       return Fail(answer.status());

@@ -18,11 +18,12 @@
 #include <memory>
 #include <string>
 
+#include "clearance/clearance.h"
 #include "common/crypto.h"
 #include "common/status.h"
-#include "clearance/clearance.h"
 #include "intake/intake.h"
 #include "store/store.h"
+#include "tax/tax.h"
 
 namespace shumao::http {
 
@@ -35,6 +36,8 @@ struct ServerOptions {
   std::string web_root;  // built dashboard (web/dist), served at / when present
   // Structured (JSON lines) access and error log; none when null.
   std::shared_ptr<spdlog::logger> log;
+  // The tables POST /tax/quote computes with; null: the built-in ones.
+  const tax::TariffTable* tariff = nullptr;
 };
 
 class Server {
