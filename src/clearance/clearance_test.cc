@@ -1609,6 +1609,39 @@ TEST_P(ClearanceTest, GuaranteeLodgedAfterReleasePaysTheEarlierBill) {
 
 // ------------------------------------------------------------------ bonded stock
 
+// A bonded list line must carry the HS code its item entered the ledger with: a false code
+// (the tax would follow it) is refused and draws no stock and no quota.
+TEST_P(ClearanceTest, BondedLineUnderAnotherHsCodeThanTheLedgerIsRefused) {
+  InboundRecord in{kWarehouse,           "T2900W000001",  "REC-009", "SKU-9",
+                   "1901101000",         "婴儿配方奶粉",  "011",     D("10"),
+                   "290120260000000009", "20260301100000"};
+  ASSERT_EQ(engine_->AddInbound({in}).code(), Code::kOk);
+  Parcel p = NewParcel();
+  p.trade_mode = "1210";
+  p.area_code = kWarehouse;
+  p.ems_no = "T2900W000001";
+  p.goods[0].item_record_no = "REC-009";
+  p.goods[0].gcode = "2106909090";  // food preparations: declared instead of infant formula
+  SendAll(p);
+  store::DocumentRow list = List(p);
+  EXPECT_EQ(list.status, "100");
+  EXPECT_NE(list.return_info.find("商品编码[2106909090]"), std::string::npos) << list.return_info;
+  EXPECT_NE(list.return_info.find("[1901101000]"), std::string::npos) << list.return_info;
+  EXPECT_EQ(Quota(p).used, Decimal());
+  auto stock = engine_->StockReport(kWarehouse);
+  ASSERT_TRUE(stock.ok());
+  ASSERT_EQ(stock->size(), 1u);
+  EXPECT_EQ((*stock)[0].out, Decimal());
+  // The same list under the ledger's code is released.
+  Parcel right = NewParcel();
+  right.trade_mode = "1210";
+  right.area_code = kWarehouse;
+  right.ems_no = "T2900W000001";
+  right.goods[0].item_record_no = "REC-009";
+  Release(right);
+  EXPECT_EQ((*engine_->StockReport(kWarehouse))[0].out, D("2"));
+}
+
 TEST_P(ClearanceTest, BondedListsDrawOnInboundStock) {
   auto bonded = [&] {
     Parcel p = NewParcel();

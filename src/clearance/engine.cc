@@ -753,12 +753,23 @@ class EngineImpl : public Engine {
       l["state"] = "refused";
       return Status::Ok();
     }
-    // Bonded stock: every line must be in the warehouse.
+    // Bonded stock: every line must be an item of the warehouse's ledger (账册), declared
+    // under the HS code the item was brought in with, and in stock.
     bool bonded = l.Get("tradeMode") == "1210";
     if (bonded) {
       for (const Fields& ll : l.lines) {
         std::string skey = Join(l.Get("areaCode"), ll.at("itemRecordNo"));
         ASSIGN_OR_RETURN(Facts s, LoadFacts(txn, "stock", skey));
+        if (!s.Get("gcode").empty() && s.Get("gcode") != ll.at("gcode")) {
+          RETURN_IF_ERROR(Move(
+              txn, l, t,
+              {{"100", "清单第" + ll.at("gnum") + "项商品编码[" + ll.at("gcode") + "]与账册料号[" +
+                           ll.at("itemRecordNo") + "]入区备案的商品编码[" + s.Get("gcode") +
+                           "]不一致 (InventoryList.gcode differs from the HS code the item "
+                           "entered the bonded ledger with)"}}));
+          l["state"] = "refused";
+          return Status::Ok();
+        }
         Decimal balance = Dec(s.Get("in")) - Dec(s.Get("out")) + Dec(s.Get("returned"));
         if (balance < Dec(ll.at("qty"))) {
           RETURN_IF_ERROR(
