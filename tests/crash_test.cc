@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "support/shared_dir.h"
+#include "support/shumao_process.h"
 
 extern char** environ;
 
@@ -30,19 +31,7 @@ namespace shumao {
 namespace {
 
 namespace fs = std::filesystem;
-
-int FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  close(s);
-  return port;
-}
+using shumao::testing::FreePort;
 
 std::string Capture(const std::string& cmd) {
   std::string out;

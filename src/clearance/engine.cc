@@ -1059,22 +1059,38 @@ class EngineImpl : public Engine {
 
   // ---------------------------------------------------------------- cancels
 
+  // The list a cancel or return names by invtNo, or why it cannot be acted on: no such
+  // list (`not_found`), or the order has moved on to a newer list (`state`).
+  struct Named {
+    Parcel parcel;
+    std::optional<intake::HookRefusal> refusal;
+  };
+  StatusOr<Named> NamedList(store::WriteTxn& txn, const std::string& invt_no, const char* not_found,
+                            const char* state, const char* action_zh) {
+    Named out;
+    ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
+    if (!pkey) {
+      out.refusal = intake::HookRefusal{
+          not_found, "未找到清单编号[" + invt_no + "]对应的进口清单 (no list with this invtNo)"};
+      return out;
+    }
+    ASSIGN_OR_RETURN(out.parcel, LoadParcel(txn, *pkey));
+    const Facts& l = out.parcel.list;
+    if (l.Get("k:invtNo") != invt_no) {
+      out.refusal = intake::HookRefusal{state, "清单[" + invt_no + "]已被订单的新清单[" +
+                                                   l.Get("copNo") + "]取代，不允许" + action_zh +
+                                                   " (the order is on a newer list)"};
+    }
+    return out;
+  }
+
   StatusOr<std::optional<intake::HookRefusal>> CheckCancel(store::WriteTxn& txn,
                                                            const intake::AppliedEntity& e) {
     using R = std::optional<intake::HookRefusal>;
     std::string invt_no(e.head->Get("invtNo"));
-    ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
-    if (!pkey) {
-      return R(intake::HookRefusal{
-          "-623003", "未找到清单编号[" + invt_no + "]对应的进口清单 (no list with this invtNo)"});
-    }
-    ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
-    const Facts& l = p.list;
-    if (l.Get("k:invtNo") != invt_no) {
-      return R(
-          intake::HookRefusal{"-623005", "清单[" + invt_no + "]已被订单的新清单[" + l.Get("copNo") +
-                                             "]取代，不允许撤销 (the order is on a newer list)"});
-    }
+    ASSIGN_OR_RETURN(Named named, NamedList(txn, invt_no, "-623003", "-623005", "撤销"));
+    if (named.refusal) return named.refusal;
+    const Facts& l = named.parcel.list;
     if (l.Get("agentCode") != e.head->Get("agentCode")) {
       return R(intake::HookRefusal{
           "-623005",
@@ -1131,18 +1147,9 @@ class EngineImpl : public Engine {
                                                            const intake::AppliedEntity& e) {
     using R = std::optional<intake::HookRefusal>;
     std::string invt_no(e.head->Get("invtNo"));
-    ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("invt", invt_no));
-    if (!pkey) {
-      return R(intake::HookRefusal{
-          "-625003", "未找到清单编号[" + invt_no + "]对应的进口清单 (no list with this invtNo)"});
-    }
-    ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
-    const Facts& l = p.list;
-    if (l.Get("k:invtNo") != invt_no) {
-      return R(
-          intake::HookRefusal{"-625005", "清单[" + invt_no + "]已被订单的新清单[" + l.Get("copNo") +
-                                             "]取代，不允许退货 (the order is on a newer list)"});
-    }
+    ASSIGN_OR_RETURN(Named named, NamedList(txn, invt_no, "-625003", "-625005", "退货"));
+    if (named.refusal) return named.refusal;
+    const Facts& l = named.parcel.list;
     if (l.Get("state") != "released") {
       return R(intake::HookRefusal{
           "-625005", "清单[" + invt_no + "]状态[" + l.Get("status") +
