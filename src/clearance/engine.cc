@@ -566,35 +566,63 @@ class EngineImpl : public Engine {
     std::string info;
   };
 
+  // Equal-field rules of the match: a field of one document (by its record prefix, "l"
+  // list, "o" order, "w" waybill) against a field of another, compared as stored (personal
+  // values as keyed hashes), and the text that names both when they differ.
+  struct FieldRule {
+    char a;
+    const char* field_a;
+    char b;
+    const char* field_b;
+    const char* text;
+  };
+  static constexpr FieldRule kListOrder[] = {
+      {'l', "ebcCode", 'o', "ebcCode",
+       "清单上的电商企业代码与订单上的电商企业代码不一致 (InventoryHead.ebcCode differs from "
+       "OrderHead.ebcCode)"},
+      {'l', "h:buyerId", 'o', "h:buyerId",
+       "清单上的订购人证件号码与订单上的订购人证件号码不一致 (InventoryHead.buyerIdNumber differs "
+       "from OrderHead.buyerIdNumber)"},
+      {'l', "h:buyerName", 'o', "h:buyerName",
+       "清单上的订购人姓名与订单上的订购人姓名不一致 (InventoryHead.buyerName differs from "
+       "OrderHead.buyerName)"},
+      {'l', "h:buyerTelephone", 'o', "h:buyerTelephone",
+       "清单上的订购人电话号码与订单上的订购人电话号码不一致 (InventoryHead.buyerTelephone differs "
+       "from OrderHead.buyerTelephone)"},
+      {'l', "h:consigneeAddress", 'o', "h:consigneeAddress",
+       "清单上的收货地址与订单上的收货地址不一致 (InventoryHead.consigneeAddress differs from "
+       "OrderHead.consigneeAddress)"},
+  };
+  static constexpr FieldRule kWaybillOrder[] = {
+      {'w', "h:consignee", 'o', "h:consignee",
+       "运单上的收货人姓名与订单上的收货人姓名不一致 (LogisticsHead.consignee differs from "
+       "OrderHead.consignee)"},
+      {'w', "h:consigneeTelephone", 'o', "h:consigneeTelephone",
+       "运单上的收货人电话与订单上的收货人电话不一致 (LogisticsHead.consigneeTelephone differs "
+       "from OrderHead.consigneeTelephone)"},
+      {'w', "h:consigneeAddress", 'o', "h:consigneeAddress",
+       "运单上的收货地址与订单上的收货地址不一致 (LogisticsHead.consigneeAddress differs from "
+       "OrderHead.consigneeAddress)"},
+  };
+
+  // The first rule of `rules` that fails, if any.
+  template <size_t N>
+  static std::optional<Mismatch> FirstDifference(const FieldRule (&rules)[N], const Facts& l,
+                                                 const Facts& o, const Facts& w) {
+    auto doc = [&](char c) -> const Facts& { return c == 'l' ? l : c == 'o' ? o : w; };
+    for (const FieldRule& r : rules) {
+      if (doc(r.a).Get(r.field_a) != doc(r.b).Get(r.field_b)) return Mismatch{r.text};
+    }
+    return std::nullopt;
+  }
+
   // The three-document match of a list against its order, payment and waybill.
   std::optional<Mismatch> Match(const Parcel& p, const Facts& w, bool identity_verified) {
     const Facts& l = p.list;
     const Facts& o = p.order;
     const Facts& pay = p.payment;
-    auto differ = [](const Facts& a, const char* fa, const Facts& b, const char* fb) {
-      return a.Get(fa) != b.Get(fb);
-    };
     // List and order.
-    if (differ(l, "ebcCode", o, "ebcCode"))
-      return Mismatch{
-          "清单上的电商企业代码与订单上的电商企业代码不一致 (InventoryHead.ebcCode differs from "
-          "OrderHead.ebcCode)"};
-    if (differ(l, "h:buyerId", o, "h:buyerId"))
-      return Mismatch{
-          "清单上的订购人证件号码与订单上的订购人证件号码不一致 (InventoryHead.buyerIdNumber "
-          "differs from OrderHead.buyerIdNumber)"};
-    if (differ(l, "h:buyerName", o, "h:buyerName"))
-      return Mismatch{
-          "清单上的订购人姓名与订单上的订购人姓名不一致 (InventoryHead.buyerName differs from "
-          "OrderHead.buyerName)"};
-    if (differ(l, "h:buyerTelephone", o, "h:buyerTelephone"))
-      return Mismatch{
-          "清单上的订购人电话号码与订单上的订购人电话号码不一致 (InventoryHead.buyerTelephone "
-          "differs from OrderHead.buyerTelephone)"};
-    if (differ(l, "h:consigneeAddress", o, "h:consigneeAddress"))
-      return Mismatch{
-          "清单上的收货地址与订单上的收货地址不一致 (InventoryHead.consigneeAddress differs from "
-          "OrderHead.consigneeAddress)"};
+    if (auto m = FirstDifference(kListOrder, l, o, w)) return m;
     if (Dec(l.Get("freight")) != Dec(o.Get("freight")))
       return Mismatch{"清单上的运费与订单上的运杂费不一致 (InventoryHead.freight " +
                       l.Get("freight") + " differs from OrderHead.freight " + o.Get("freight") +
@@ -636,25 +664,15 @@ class EngineImpl : public Engine {
                       "]不等于商品价格+运杂费+代扣税款-非现金抵扣金额[" + Money(expect) +
                       "] (acturalPaid must equal goodsValue + freight + taxTotal - discount)"};
     if (!identity_verified) {
-      if (differ(pay, "h:payerId", o, "h:buyerId") || differ(pay, "h:payerName", o, "h:buyerName"))
+      if (pay.Get("h:payerId") != o.Get("h:buyerId") ||
+          pay.Get("h:payerName") != o.Get("h:buyerName"))
         return Mismatch{
             "支付单上的支付人与订单上的订购人不一致，且电商平台未经身份核验备案 (payer differs "
             "from buyer: PaymentHead.payerIdNumber/payerName vs OrderHead.buyerIdNumber/buyerName; "
             "allowed only for identity-verifying platforms)"};
     }
     // Order and waybill.
-    if (differ(w, "h:consignee", o, "h:consignee"))
-      return Mismatch{
-          "运单上的收货人姓名与订单上的收货人姓名不一致 (LogisticsHead.consignee differs from "
-          "OrderHead.consignee)"};
-    if (differ(w, "h:consigneeTelephone", o, "h:consigneeTelephone"))
-      return Mismatch{
-          "运单上的收货人电话与订单上的收货人电话不一致 (LogisticsHead.consigneeTelephone differs "
-          "from OrderHead.consigneeTelephone)"};
-    if (differ(w, "h:consigneeAddress", o, "h:consigneeAddress"))
-      return Mismatch{
-          "运单上的收货地址与订单上的收货地址不一致 (LogisticsHead.consigneeAddress differs from "
-          "OrderHead.consigneeAddress)"};
+    if (auto m = FirstDifference(kWaybillOrder, l, o, w)) return m;
     if (!w.Get("orderNo").empty() && w.Get("orderNo") != o.Get("orderNo"))
       return Mismatch{
           "运单上的订单编号与清单上的订单编号不一致 (LogisticsHead.orderNo differs from "
