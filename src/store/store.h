@@ -146,6 +146,13 @@ class Store {
   // empty `key` matches nothing.
   virtual StatusOr<std::vector<DocumentRow>> FindDocuments(const std::string& kind,
                                                            const std::string& key) = 0;
+  // Documents of `kind` and `message_type` in `status`, not deleted, whose updated_ms is in
+  // [updated_from_ms, updated_to_ms), with id > `after_id`: at most `limit`, in id order;
+  // page on with the id of the last row (the monthly summary reads the lists closed in a
+  // month this way). Index: documents (kind, status, updated_ms).
+  virtual StatusOr<std::vector<DocumentRow>> DocumentsByStatus(
+      const std::string& kind, const std::string& message_type, const std::string& status,
+      int64_t updated_from_ms, int64_t updated_to_ms, int64_t after_id, int limit) = 0;
   virtual StatusOr<std::vector<HistoryRow>> History(int64_t document_id) = 0;  // oldest first
   // Whether some document of the buyer (DocumentRow::buyer_hash, deleted or not) names
   // `party_code` among its parties: the buyer's own platform may see the buyer's quota.

@@ -374,6 +374,66 @@ TEST_P(StoreTest, FindDocumentsByKeyAndAltKeyAcrossScopes) {
   EXPECT_TRUE(empty_key.empty());  // d has no alt_key: an empty key matches nothing
 }
 
+TEST_P(StoreTest, DocumentsByStatusFiltersByKindTypeStatusAndTimeAndPagesById) {
+  ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+  std::vector<int64_t> want;
+  for (int i = 0; i < 7; ++i) {
+    DocumentRow d = Doc("inventories", "AGENT00001", "L" + std::to_string(i));
+    d.message_type = "CEB603";
+    ASSERT_OK(txn->PutDocument(d));
+    ASSERT_OK(txn->SetDocumentStatus(d.id, "899", "closed", 1000 + i, ""));
+    want.push_back(d.id);
+  }
+  DocumentRow other_type = Doc("inventories", "AGENT00001", "I1");  // CEB311 (import)
+  DocumentRow other_status = Doc("inventories", "AGENT00001", "S1");
+  other_status.message_type = "CEB603";
+  DocumentRow other_kind = Doc("orders", "AGENT00001", "O1");
+  other_kind.message_type = "CEB603";
+  DocumentRow too_early = Doc("inventories", "AGENT00001", "E1");
+  too_early.message_type = "CEB603";
+  DocumentRow at_end = Doc("inventories", "AGENT00001", "E2");  // the end is exclusive
+  at_end.message_type = "CEB603";
+  DocumentRow deleted = Doc("inventories", "AGENT00001", "D1");
+  deleted.message_type = "CEB603";
+  deleted.deleted = true;
+  for (DocumentRow* row : {&other_type, &other_status, &other_kind, &too_early, &at_end, &deleted})
+    ASSERT_OK(txn->PutDocument(*row));
+  ASSERT_OK(txn->SetDocumentStatus(other_type.id, "899", "", 1001, ""));
+  ASSERT_OK(txn->SetDocumentStatus(other_kind.id, "899", "", 1001, ""));
+  ASSERT_OK(txn->SetDocumentStatus(other_status.id, "800", "", 1001, ""));
+  ASSERT_OK(txn->SetDocumentStatus(too_early.id, "899", "", 999, ""));
+  ASSERT_OK(txn->SetDocumentStatus(at_end.id, "899", "", 2000, ""));
+  ASSERT_OK(txn->SetDocumentStatus(deleted.id, "899", "", 1001, ""));
+  ASSERT_OK(txn->Commit());
+
+  std::vector<int64_t> got;
+  int64_t after = 0;
+  int pages = 0;
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(std::vector<DocumentRow> page,
+                         store_->DocumentsByStatus("inventories", "CEB603", "899", 1000, 2000,
+                                                   after, 3));
+    if (page.empty()) break;
+    ++pages;
+    ASSERT_LE(page.size(), 3u);
+    for (const DocumentRow& d : page) {
+      EXPECT_EQ(d.status, "899");
+      EXPECT_EQ(d.return_info, "closed");
+      got.push_back(d.id);
+    }
+    after = page.back().id;
+  }
+  EXPECT_EQ(got, want);  // id order, nothing else
+  EXPECT_EQ(pages, 3);
+  ASSERT_OK_AND_ASSIGN(auto none,
+                       store_->DocumentsByStatus("inventories", "CEB603", "899", 0, 1000, 0, 10));
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].id, too_early.id);
+  ASSERT_OK_AND_ASSIGN(auto zero,
+                       store_->DocumentsByStatus("inventories", "CEB603", "899", 0, 5000, 0, 0));
+  EXPECT_TRUE(zero.empty());
+}
+
 TEST_P(StoreTest, BuyerHasDocumentWithMatchesWholePartyCodes) {
   ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
   DocumentRow order = Doc("orders", "EBP0000001", "O1");

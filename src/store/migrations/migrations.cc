@@ -89,6 +89,10 @@ CREATE TABLE module_state (
   PRIMARY KEY (ns, k)
 ) WITHOUT ROWID;
 )sql"},
+    // The monthly summary reads the lists that closed (899) in a month.
+    {3, R"sql(
+CREATE INDEX documents_kind_status_updated ON documents (kind, status, updated_ms);
+)sql"},
 };
 
 // Identity columns rather than serial: the SQL-standard spelling, same sequence behaviour.
@@ -168,6 +172,9 @@ CREATE TABLE module_state (
   v  text NOT NULL DEFAULT '',
   PRIMARY KEY (ns, k)
 );
+)sql"},
+    {3, R"sql(
+CREATE INDEX documents_kind_status_updated ON documents (kind, status, updated_ms);
 )sql"},
 };
 

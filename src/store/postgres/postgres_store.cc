@@ -336,6 +336,11 @@ constexpr Query kBuyerHasDocumentWith = {
     "buyer_has_document_with",
     "SELECT 1 FROM documents WHERE buyer_hash = $1 AND buyer_hash <> '' "
     "AND parties LIKE $2 ESCAPE '\\' LIMIT 1"};
+constexpr Query kDocumentsByStatus = {
+    "documents_by_status",
+    "SELECT " SHUMAO_DOC_COLUMNS
+    " FROM documents WHERE kind = $1 AND status = $3 AND updated_ms >= $4 AND updated_ms < $5 "
+    "AND message_type = $2 AND NOT deleted AND id > $6 ORDER BY id LIMIT $7"};
 constexpr Query kHistory = {
     "history", "SELECT status, time_ms, info FROM doc_history WHERE document_id = $1 ORDER BY id"};
 constexpr Query kReceipts = {
@@ -664,6 +669,29 @@ class PostgresStore final : public Store {
     if (key.empty()) return std::vector<DocumentRow>();  // documents without alt_key
     return pool_.With([&](Connection& c) -> StatusOr<std::vector<DocumentRow>> {
       ASSIGN_OR_RETURN(Result r, c.Run(kFindDocuments, Params().Text(kind).Text(key)));
+      std::vector<DocumentRow> out;
+      out.reserve(r.Rows());
+      for (int i = 0; i < r.Rows(); ++i) out.push_back(ReadDocument(r, i));
+      return out;
+    });
+  }
+
+  StatusOr<std::vector<DocumentRow>> DocumentsByStatus(const std::string& kind,
+                                                       const std::string& message_type,
+                                                       const std::string& status,
+                                                       int64_t updated_from_ms,
+                                                       int64_t updated_to_ms, int64_t after_id,
+                                                       int limit) override {
+    if (limit <= 0) return std::vector<DocumentRow>();
+    return pool_.With([&](Connection& c) -> StatusOr<std::vector<DocumentRow>> {
+      ASSIGN_OR_RETURN(Result r, c.Run(kDocumentsByStatus, Params()
+                                                              .Text(kind)
+                                                              .Text(message_type)
+                                                              .Text(status)
+                                                              .Int(updated_from_ms)
+                                                              .Int(updated_to_ms)
+                                                              .Int(after_id)
+                                                              .Int(limit)));
       std::vector<DocumentRow> out;
       out.reserve(r.Rows());
       for (int i = 0; i < r.Rows(); ++i) out.push_back(ReadDocument(r, i));

@@ -261,6 +261,10 @@ constexpr char kFindDocuments[] =
 constexpr char kBuyerHasDocumentWith[] =
     "SELECT 1 FROM documents WHERE buyer_hash = ?1 AND buyer_hash <> '' "
     "AND parties LIKE ?2 ESCAPE '\\' LIMIT 1";
+constexpr char kDocumentsByStatus[] =
+    "SELECT " SHUMAO_DOC_COLUMNS
+    " FROM documents WHERE kind = ?1 AND status = ?3 AND updated_ms >= ?4 AND updated_ms < ?5 "
+    "AND message_type = ?2 AND deleted = 0 AND id > ?6 ORDER BY id LIMIT ?7";
 constexpr char kHistory[] =
     "SELECT status, time_ms, info FROM doc_history WHERE document_id = ?1 ORDER BY id";
 constexpr char kReceipts[] =
@@ -626,6 +630,27 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<DocumentRow>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kFindDocuments));
       s.Text(1, kind).Text(2, key);
+      std::vector<DocumentRow> out;
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        out.push_back(ReadDocument(s));
+      }
+      return out;
+    });
+  }
+
+  StatusOr<std::vector<DocumentRow>> DocumentsByStatus(const std::string& kind,
+                                                       const std::string& message_type,
+                                                       const std::string& status,
+                                                       int64_t updated_from_ms,
+                                                       int64_t updated_to_ms, int64_t after_id,
+                                                       int limit) override {
+    if (limit <= 0) return std::vector<DocumentRow>();
+    return WithReader([&](Connection& conn) -> StatusOr<std::vector<DocumentRow>> {
+      ASSIGN_OR_RETURN(Statement s, conn.Prepare(kDocumentsByStatus));
+      s.Text(1, kind).Text(2, message_type).Text(3, status).Int(4, updated_from_ms);
+      s.Int(5, updated_to_ms).Int(6, after_id).Int(7, limit);
       std::vector<DocumentRow> out;
       while (true) {
         ASSIGN_OR_RETURN(bool row, s.Step());
