@@ -37,7 +37,8 @@ DRIVER_RULES = [
     ('pugixml.hpp', ('src/ceb/',), True),
     ('libxml/', ('src/ceb/',), True),
     ('openssl/', ('src/common/crypto.cc', 'src/ceb/'), True),
-    ('rapidjson/', ('src/ceb/', 'src/http/', 'src/app/', 'src/intake/', 'src/clearance/'), True),
+    ('rapidjson/', ('src/ceb/', 'src/http/', 'src/app/', 'src/intake/', 'src/clearance/',
+                    'src/summary/'), True),
 ]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
