@@ -276,5 +276,27 @@ TEST_F(CliTest, TaxQuoteReadsStdinAndPrintsTheAnswer) {
   EXPECT_EQ(Shumao(dir_, "tax quote --tariff no-such-folder < q.json").code, 1);
 }
 
+TEST_F(CliTest, SummaryPrintsTheContractShapeAndRefusesBadArguments) {
+  CommandResult r = Shumao(dir_, "summary --db z.db --month 2026-01 --summary-flag 2 --out sum");
+  ASSERT_EQ(r.code, 0) << r.out;
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_TRUE(d.IsObject()) << r.out;
+  EXPECT_STREQ(d["month"].GetString(), "2026-01");
+  EXPECT_STREQ(d["deadline"].GetString(), "2026-02-24");  // after the Spring Festival
+  EXPECT_TRUE(d["overdue"].IsBool());
+  ASSERT_TRUE(d["declarations"].IsArray());
+  EXPECT_EQ(d["declarations"].Size(), 0u);  // nothing closed in that month
+  EXPECT_EQ(Shumao(dir_, "summary --db z.db --month 2026-01").out, r.out);
+  EXPECT_EQ(Shumao(dir_, "summary --db z.db --month 2026-1").code, 2);
+  EXPECT_EQ(Shumao(dir_, "summary --db z.db --month 2099-01").code, 2);  // not begun
+  EXPECT_EQ(Shumao(dir_, "summary --db z.db --month 2026-01 --summary-flag 3").code, 2);
+  EXPECT_EQ(Shumao(dir_, "summary --db z.db --month 2026-01 --item-name-flag 2").code, 2);
+  EXPECT_EQ(Shumao(dir_, "summary --db z.db").code, 2);
+  CommandResult help = Shumao(dir_, "summary --help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("--item-name-flag"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace shumao

@@ -16,11 +16,13 @@
 
 #include "app/bench.h"
 #include "app/context.h"
+#include "ceb/codec.h"
 #include "common/strings.h"
 #include "gen/generator.h"
 #include "http/clearance_json.h"
 #include "http/server.h"
 #include "http/tax_quote_json.h"
+#include "summary/summary.h"
 
 namespace shumao::app {
 namespace {
@@ -156,6 +158,37 @@ int RunStockReport(Context& ctx, const std::string& warehouse) {
   auto lines = ctx.clearance->StockReport(warehouse);
   if (!lines.ok()) return Fail(lines.status());
   std::printf("%s\n", http::StockToJson(*lines).c_str());
+  return 0;
+}
+
+// The monthly export summary: prints the declarations; with `out_dir`, writes the CEB701
+// applications and the CEB792 results there.
+int RunSummary(Context& ctx, const summary::Request& req, const std::string& out_dir) {
+  auto s = summary::Build(*ctx.store, req, Clock::System());
+  if (!s.ok()) return Fail(s.status());
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    Timestamp now = Clock::System().Now();
+    auto write = [&](const std::string& name, const ceb::Message& m) {
+      std::ofstream f(fs::path(out_dir) / name, std::ios::binary | std::ios::trunc);
+      f << ceb::EncodeXml(m);
+      return static_cast<bool>(f);
+    };
+    for (const ceb::Message& m : summary::BuildApplications(*s, now)) {
+      std::string sum_no(m.Entities()[0]->Child("SummaryApplyHead")->Get("sumNo"));
+      if (!write("CEB701-" + sum_no + ".xml", m)) {
+        return Fail(Unavailable("cannot write to " + out_dir));
+      }
+    }
+    std::vector<ceb::Message> results = summary::BuildResults(*s, now);
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!write("CEB792-" + req.month + "-" + std::to_string(i + 1) + ".xml", results[i])) {
+        return Fail(Unavailable("cannot write to " + out_dir));
+      }
+    }
+  }
+  std::printf("%s\n", summary::SummaryToJson(*s).c_str());
   return 0;
 }
 
@@ -345,6 +378,28 @@ int Main(int argc, char** argv) {
   tick->add_option("--at", tick_at,
                    "the time to run as, YYYYMMDDhhmmss or YYYY-MM-DD (Beijing); default now");
 
+  summary::Request sum_req;
+  std::string sum_out;
+  auto* summary_cmd = app.add_subcommand(
+      "summary",
+      "the monthly export summary declaration (汇总申报) of the lists closed (899) in a month, "
+      "statisticsFlag B; prints {\"month\":..,\"deadline\":..,\"overdue\":..,\"declarations\":"
+      "[..]}; running it again returns the same declarations");
+  add_db(summary_cmd);
+  summary_cmd->add_option("--month", sum_req.month, "YYYY-MM (Beijing); the current month too")
+      ->required();
+  summary_cmd->add_option("--ebc", sum_req.ebc_code, "one e-commerce enterprise (default: all)");
+  summary_cmd
+      ->add_option("--summary-flag", sum_req.summary_flag,
+                   "1: by consignor; 2: by consignor and producer/seller (ownerCode)")
+      ->check(CLI::IsMember({"1", "2"}))
+      ->capture_default_str();
+  summary_cmd
+      ->add_option("--item-name-flag", sum_req.item_name_flag,
+                   "1: items also by the list's goods name (itemName)")
+      ->check(CLI::IsMember({"1"}));
+  summary_cmd->add_option("--out", sum_out, "folder to write the CEB701 and CEB792 XML to");
+
   auto* stock = app.add_subcommand("stock", "the bonded (1210) stock ledger");
   stock->require_subcommand(1);
   std::string stock_file, warehouse;
@@ -472,6 +527,14 @@ int Main(int argc, char** argv) {
     return 0;
   }
 
+  if (*summary_cmd) {
+    Status st = summary::CheckRequest(sum_req, Clock::System().Now());
+    if (!st.ok()) {
+      std::fprintf(stderr, "shumao: %s\n", st.ToString().c_str());
+      return 2;
+    }
+  }
+
   auto ctx = Context::Open(copt);
   if (!ctx.ok()) return Fail(ctx.status());
   Context& c = **ctx;
@@ -492,6 +555,7 @@ int Main(int argc, char** argv) {
   }
   if (*ingest) return RunIngest(c, ingest_paths, replay);
   if (*tick) return RunTick(c, tick_at);
+  if (*summary_cmd) return RunSummary(c, sum_req, sum_out);
   if (*stock_in) return RunStockIn(c, stock_file);
   if (*stock_report) return RunStockReport(c, warehouse);
   if (*quota_show) {

@@ -21,6 +21,7 @@
 #include "common/time.h"
 #include "http/clearance_json.h"
 #include "http/tax_quote_json.h"
+#include "summary/summary.h"
 
 namespace shumao::http {
 namespace {
@@ -189,6 +190,7 @@ class ServerImpl : public Server {
     svr_.Get(R"(/api/v1/taxbills/([^/]+))", Serve(&ServerImpl::GetTaxBill));
     svr_.Post(R"(/api/v1/inventories/([^/]+)/decision)", Serve(&ServerImpl::PostDecision));
     svr_.Get("/api/v1/alerts", Serve(&ServerImpl::GetAlerts));
+    svr_.Post("/api/v1/summaries", Serve(&ServerImpl::PostSummary));
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
@@ -485,6 +487,31 @@ class ServerImpl : public Server {
     }
     ASSIGN_OR_RETURN(std::vector<clearance::StockLine> lines, clearance_->StockReport(warehouse));
     return Reply{StockToJson(lines)};
+  }
+
+  // POST /summaries {"ebcCode":..,"month":"YYYY-MM","summaryFlag":"1"|"2","itemNameFlag":
+  // ""|"1"}: the monthly export summary of one e-commerce enterprise, for the enterprise
+  // itself and customs (summary::Build; the same answer as `shumao summary`).
+  StatusOr<Reply> PostSummary(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    rapidjson::Document d;
+    RETURN_IF_ERROR(ParseObject(req.body, d));
+    summary::Request r;
+    ASSIGN_OR_RETURN(r.ebc_code, StringMember(d, "ebcCode", true));
+    ASSIGN_OR_RETURN(r.month, StringMember(d, "month", true));
+    ASSIGN_OR_RETURN(r.summary_flag, StringMember(d, "summaryFlag", false));
+    ASSIGN_OR_RETURN(r.item_name_flag, StringMember(d, "itemNameFlag", false));
+    if (r.summary_flag.empty()) r.summary_flag = "1";
+    if (r.ebc_code.empty()) return InvalidArgument("ebcCode is required", "ebcCode");
+    Timestamp now = Clock::System().Now();
+    RETURN_IF_ERROR(summary::CheckRequest(r, now));
+    bool own = !IsUser(p) && p.id == r.ebc_code;
+    if (!own && !IsUserOf(p, {"customs"})) {
+      return Denied("only the e-commerce enterprise itself and customs may run its summary");
+    }
+    FixedClock clock(now);
+    ASSIGN_OR_RETURN(summary::Summary s, summary::Build(*store_, r, clock));
+    return Reply{summary::SummaryToJson(s)};
   }
 
   // POST /guarantees {"code":..,"amount":..}: customs lodges an enterprise's guarantee.

@@ -3,7 +3,8 @@
 // the clearance endpoints over clearance::Engine: GET /api/v1/quota, POST
 // /api/v1/stock/inbound, GET /api/v1/stock, POST /api/v1/guarantees, GET
 // /api/v1/guarantees/{code}, GET /api/v1/taxbills/{invtNo}[?format=xml], POST
-// /api/v1/inventories/{key}/decision, GET /api/v1/alerts (docs/openapi.yaml has each
+// /api/v1/inventories/{key}/decision, GET /api/v1/alerts, and POST /api/v1/summaries (the
+// monthly export summary, summary::Build) (docs/openapi.yaml has each
 // one's rights and answers). Handlers are thin: they authenticate, decode the request,
 // check the caller's right, call intake, the store or the engine, and map Status to HTTP
 // (401 no token, 403 no right, 400 naming the field, 404 unknown, 409 a state that
