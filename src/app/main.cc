@@ -431,6 +431,27 @@ int Main(int argc, char** argv) {
   add_db(quota_audit);
   quota_audit->add_option("--year", quota_year, "calendar year")->required();
 
+  auto* overseas = app.add_subcommand(
+      "overseas-warehouse", "e-commerce enterprises' overseas warehouses (海外仓, needed for 9810)");
+  overseas->require_subcommand(1);
+  clearance::OverseasWarehouse ow;
+  std::string ow_area;
+  auto* ow_add = overseas->add_subcommand(
+      "add", "register an overseas warehouse of an enterprise (or replace it); prints it as JSON");
+  add_db(ow_add);
+  ow_add->add_option("--ebc", ow.ebc_code, "the e-commerce enterprise (ebcCode)")->required();
+  ow_add->add_option("--code", ow.code, "the warehouse's code")->required();
+  ow_add->add_option("--name", ow.name, "the warehouse's name")->required();
+  ow_add->add_option("--operator", ow.operator_name, "who runs it (default: --name)");
+  ow_add->add_option("--country", ow.country, "customs country code, e.g. 502")->required();
+  ow_add->add_option("--address", ow.address, "address")->required();
+  ow_add->add_option("--area-m2", ow_area, "floor area in m²")->required();
+  ow_add->add_option("--service", ow.services, "a service offered (repeatable)");
+  auto* ow_list =
+      overseas->add_subcommand("list", "registered overseas warehouses, one JSON line each");
+  add_db(ow_list);
+  ow_list->add_option("--ebc", ow.ebc_code, "one enterprise (default: all)");
+
   auto* guarantee = app.add_subcommand("guarantee", "enterprises' tax guarantees (税款担保)");
   guarantee->require_subcommand(1);
   std::string g_code, g_amount;
@@ -582,6 +603,31 @@ int Main(int argc, char** argv) {
     if (!amount.ok()) return Fail(InvalidArgument("amount is not a number", "amount"));
     Status st = c.clearance->SetGuarantee(g_code, *amount);
     if (!st.ok()) return Fail(st);
+  }
+  if (*ow_add) {
+    auto area = Decimal::Parse(ow_area);
+    if (!area.ok()) return Fail(InvalidArgument("area is not a number", "area-m2"));
+    ow.area_m2 = *area;
+    Status st = c.clearance->AddOverseasWarehouse(ow);
+    if (!st.ok()) return Fail(st);
+  }
+  if (*ow_add || *ow_list) {
+    auto list = c.clearance->ListOverseasWarehouses(ow.ebc_code);
+    if (!list.ok()) return Fail(list.status());
+    for (const clearance::OverseasWarehouse& w : *list) {
+      if (*ow_add && w.code != ow.code) continue;
+      std::string services;
+      for (const std::string& sv : w.services) {
+        services += (services.empty() ? "" : ",") + JsonString(sv);
+      }
+      std::printf(
+          "{\"ebc\":%s,\"code\":%s,\"name\":%s,\"operator\":%s,\"country\":%s,\"address\":%s,"
+          "\"areaM2\":\"%s\",\"services\":[%s]}\n",
+          JsonString(w.ebc_code).c_str(), JsonString(w.code).c_str(), JsonString(w.name).c_str(),
+          JsonString(w.operator_name).c_str(), JsonString(w.country).c_str(),
+          JsonString(w.address).c_str(), w.area_m2.ToShortString().c_str(), services.c_str());
+    }
+    return 0;
   }
   if (*g_set || *g_show) {
     auto g = c.clearance->Guarantee(g_code);

@@ -14,6 +14,11 @@
 // windows, return deadlines) runs in Tick, which `serve` calls every few seconds and
 // `shumao tick` runs once.
 //
+// Export lists (CEB603, 9610 B2C, 9710 B2B, 9810 overseas warehouse) are cleared in
+// export.cc: order (CEB303), waybill (CEB505) and list matched in any order, the channel
+// rules of the B2B modes, then 120 → 399, 800 when the parcel arrives at the supervised
+// site (CEB507) and 899 when it departs (CEB509); cancels (CEB605); docs/clearance.md.
+//
 // Status machine of an import list (returnStatus of CEB622):
 //   2 declared → 120 matched and logic checks passed (order, payment and waybill get 120)
 //     → 399 concluded (documents get 399) → 800 released        (the release lane)
@@ -108,6 +113,20 @@ struct GuaranteeView {
   Decimal paid;         // deducted so far
 };
 
+// An overseas warehouse (海外仓) of an e-commerce enterprise, registered with the zone:
+// a 9810 list (export to an overseas warehouse) is accepted only from an enterprise with
+// at least one. Kept in module state, namespace "overseas", key ebcCode|code.
+struct OverseasWarehouse {
+  std::string ebc_code;       // the e-commerce enterprise (ebcCode of its lists)
+  std::string code;           // the warehouse's code, unique per enterprise
+  std::string name;           // the warehouse's name
+  std::string operator_name;  // who runs it (default: the name)
+  std::string country;        // customs country code (3 digits), e.g. 502 United States
+  std::string address;
+  Decimal area_m2;
+  std::vector<std::string> services;  // 一件代发, returns, labelling, ...
+};
+
 struct TickSummary {
   int timed_out = 0;       // lists refused for a missing document
   int closed = 0;          // lists closed (899), tax payable
@@ -159,6 +178,13 @@ class Engine : public intake::Hook {
   virtual StatusOr<std::string> TaxBillJson(const std::string& invt_no) = 0;
   // Alerts (guarantee short, tax overdue), newest last, as JSON lines.
   virtual StatusOr<std::vector<std::string>> Alerts(int limit) = 0;
+
+  // Overseas warehouses (9810). Add registers one or replaces it (same ebcCode and code);
+  // InvalidArgument names the field that is missing or malformed. List gives one
+  // enterprise's warehouses, or all when `ebc_code` is empty, ordered by ebcCode and code.
+  virtual Status AddOverseasWarehouse(const OverseasWarehouse& w) = 0;
+  virtual StatusOr<std::vector<OverseasWarehouse>> ListOverseasWarehouses(
+      const std::string& ebc_code) = 0;
 };
 
 }  // namespace shumao::clearance

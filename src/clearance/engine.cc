@@ -10,6 +10,7 @@
 #include "ceb/codec.h"
 #include "ceb/receipt.h"
 #include "clearance/clearance.h"
+#include "clearance/export.h"
 #include "clearance/records.h"
 #include "clearance/tax_bill.h"
 #include "common/strings.h"
@@ -69,7 +70,7 @@ class RandomGate : public RiskGate {
   Decimal rate_;
 };
 
-class EngineImpl : public Engine {
+class EngineImpl : public Engine, private DocumentSteps {
  public:
   EngineImpl(store::Store* store, Options opt) : store_(store), opt_(std::move(opt)) {}
 
@@ -79,6 +80,7 @@ class EngineImpl : public Engine {
                                                      const intake::AppliedEntity& e) override {
     std::string_view type = e.spec->type;
     if (e.app_type == "3" || e.row->status != "2") return std::optional<intake::HookRefusal>();
+    if (ExportClearance::Handles(type)) return export_.Check(txn, e);
     if (type == "CEB623") return CheckCancel(txn, e);
     if (type == "CEB625") return CheckReturn(txn, e);
     return std::optional<intake::HookRefusal>();
@@ -86,6 +88,7 @@ class EngineImpl : public Engine {
 
   Status AfterApply(store::WriteTxn& txn, const intake::AppliedEntity& e) override {
     std::string_view type = e.spec->type;
+    if (ExportClearance::Handles(type)) return export_.AfterApply(txn, e);
     if (type == "CEB311") return OnOrder(txn, e);
     if (type == "CEB411") return OnPayment(txn, e);
     if (type == "CEB511") return OnWaybill(txn, e);
@@ -111,6 +114,7 @@ class EngineImpl : public Engine {
     RETURN_IF_ERROR(TickReturns(*txn, now, sum));
     RETURN_IF_ERROR(TickTaxDue(*txn, now, sum));
     RETURN_IF_ERROR(TickUnpaid(*txn, now, sum));
+    RETURN_IF_ERROR(export_.Tick(*txn, now, sum));
     RETURN_IF_ERROR(txn->Commit());
     return sum;
   }
@@ -295,6 +299,14 @@ class EngineImpl : public Engine {
     return out;
   }
 
+  Status AddOverseasWarehouse(const OverseasWarehouse& w) override {
+    return export_.AddOverseasWarehouse(w);
+  }
+  StatusOr<std::vector<OverseasWarehouse>> ListOverseasWarehouses(
+      const std::string& ebc_code) override {
+    return export_.ListOverseasWarehouses(ebc_code);
+  }
+
  private:
   // ---------------------------------------------------------------- records
 
@@ -324,7 +336,7 @@ class EngineImpl : public Engine {
   }
 
   // What every document record holds: where the document is and how to answer for it.
-  Facts DocFacts(const intake::AppliedEntity& e) {
+  Facts DocFacts(const intake::AppliedEntity& e) override {
     Facts d;
     d["id"] = std::to_string(e.row->id);
     d["sender"] = e.sender;
@@ -347,7 +359,7 @@ class EngineImpl : public Engine {
   // Moves a document through `steps` (status, info): one row update, a history row and a
   // receipt to its sender per step.
   Status Move(store::WriteTxn& txn, Facts& doc, Timestamp t,
-              const std::vector<std::pair<std::string, std::string>>& steps) {
+              const std::vector<std::pair<std::string, std::string>>& steps) override {
     if (steps.empty()) return Status::Ok();
     int64_t id = std::stoll(doc.Get("id"));
     // A refusal with the standard's negative code (-621005) leaves the list refused (100);
@@ -386,7 +398,8 @@ class EngineImpl : public Engine {
   }
 
   // A note in a document's history that does not change its status (arrival, delivery).
-  Status Note(store::WriteTxn& txn, const Facts& doc, Timestamp t, const std::string& info) {
+  Status Note(store::WriteTxn& txn, const Facts& doc, Timestamp t,
+              const std::string& info) override {
     return txn.AddHistory(std::stoll(doc.Get("id")),
                           store::HistoryRow{doc.Get("status"), t.millis, info});
   }
@@ -1450,6 +1463,7 @@ class EngineImpl : public Engine {
   Options opt_;
   std::mutex mu_;
   std::unordered_map<std::string, bool> identity_;
+  ExportClearance export_{this, &opt_, store_};
 };
 
 }  // namespace
