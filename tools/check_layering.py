@@ -38,7 +38,9 @@ DRIVER_RULES = [
     ('libxml/', ('src/ceb/',), True),
     ('openssl/', ('src/common/crypto.cc', 'src/ceb/'), True),
     ('rapidjson/', ('src/ceb/', 'src/http/', 'src/app/', 'src/intake/', 'src/clearance/',
-                    'src/summary/'), True),
+                    'src/summary/', 'src/exporttax/'), True),
+    ('xlsxwriter.h', ('src/exporttax/',), False),
+    ('xlsxwriter/', ('src/exporttax/',), False),
 ]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
