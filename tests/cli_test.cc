@@ -298,5 +298,32 @@ TEST_F(CliTest, SummaryPrintsTheContractShapeAndRefusesBadArguments) {
   EXPECT_NE(help.out.find("--item-name-flag"), std::string::npos);
 }
 
+TEST_F(CliTest, ExportTaxRecordsAndEit) {
+  CommandResult r = Shumao(dir_, "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-01 "
+                                 "--to 2026-10-31 --out r.csv");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "{\"lines\":0,\"qualifying\":0,\"out\":\"r.csv\"}\n");
+  std::string csv = shumao::testing::ReadFile((dir_ / "r.csv").string());
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");  // BOM, then the Chinese header
+  EXPECT_EQ(csv.find("出口日期(export date),"), 3u);
+  ASSERT_EQ(Shumao(dir_, "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-01 "
+                         "--to 2026-10-31 --format xlsx --out r.xlsx").code, 0);
+  EXPECT_EQ(shumao::testing::ReadFile((dir_ / "r.xlsx").string()).substr(0, 2), "PK");
+  EXPECT_EQ(Shumao(dir_, "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-31 "
+                         "--to 2026-10-01 --out r.csv").code, 2);
+  EXPECT_EQ(Shumao(dir_, "export-tax records --db z.db --ebc X --from 2026-10-01 --to 2026-10-31 "
+                         "--format pdf --out r.pdf").code, 2);
+  CommandResult e = Shumao(dir_, "export-tax eit --db z.db --ebc 3201960ABC --year 2026 --small-micro");
+  ASSERT_EQ(e.code, 0) << e.out;
+  rapidjson::Document d;
+  d.Parse(e.out.c_str());
+  ASSERT_TRUE(d.IsObject()) << e.out;
+  EXPECT_STREQ(d["revenue"].GetString(), "0.00");
+  EXPECT_STREQ(d["tax"].GetString(), "0.00");
+  EXPECT_STREQ(d["basis"].GetString(), "small-micro");
+  EXPECT_EQ(Shumao(dir_, "export-tax eit --db z.db --ebc 3201960ABC --year 2019").code, 2);
+  EXPECT_EQ(Shumao(dir_, "export-tax --help").code, 0);
+}
+
 }  // namespace
 }  // namespace shumao

@@ -18,6 +18,7 @@
 #include "app/context.h"
 #include "ceb/codec.h"
 #include "common/strings.h"
+#include "exporttax/exporttax.h"
 #include "gen/generator.h"
 #include "http/clearance_json.h"
 #include "http/server.h"
@@ -189,6 +190,27 @@ int RunSummary(Context& ctx, const summary::Request& req, const std::string& out
     }
   }
   std::printf("%s\n", summary::SummaryToJson(*s).c_str());
+  return 0;
+}
+
+// The export tax records (无票免税) of one enterprise in a period, written to `out` as CSV,
+// XLSX or JSON; prints {"lines":N,"qualifying":N,"out":..}.
+int RunExportTaxRecords(Context& ctx, const exporttax::RecordsRequest& req,
+                        const std::string& format, const std::string& out) {
+  auto r = exporttax::BuildRecords(*ctx.store, req);
+  if (!r.ok()) return Fail(r.status());
+  if (format == "xlsx") {
+    Status st = exporttax::WriteXlsx(*r, out);
+    if (!st.ok()) return Fail(st);
+  } else {
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    f << (format == "csv" ? exporttax::RecordsToCsv(*r) : exporttax::RecordsToJson(*r));
+    if (!f) return Fail(Unavailable("cannot write " + out));
+  }
+  size_t qualifying = std::count_if(r->lines.begin(), r->lines.end(),
+                                    [](const exporttax::RecordLine& l) { return l.Qualifies(); });
+  std::printf("{\"lines\":%zu,\"qualifying\":%zu,\"out\":%s}\n", r->lines.size(), qualifying,
+              JsonString(out).c_str());
   return 0;
 }
 
@@ -400,6 +422,38 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"1"}));
   summary_cmd->add_option("--out", sum_out, "folder to write the CEB701 and CEB792 XML to");
 
+  auto* export_tax = app.add_subcommand(
+      "export-tax", "export tax records for the tax bureau (无票免税, deemed enterprise income tax)");
+  export_tax->require_subcommand(1);
+  exporttax::RecordsRequest etx_req;
+  std::string etx_format = "csv", etx_out;
+  auto* etx_records = export_tax->add_subcommand(
+      "records",
+      "the no-invoice exemption record (财税〔2018〕103号) of every export list line of an "
+      "enterprise released (800/899) in a period, the three conditions checked and named");
+  add_db(etx_records);
+  etx_records->add_option("--ebc", etx_req.ebc_code, "the e-commerce enterprise (ebcCode)")
+      ->required();
+  etx_records->add_option("--from", etx_req.from, "first release day, YYYY-MM-DD (Beijing)")
+      ->required();
+  etx_records->add_option("--to", etx_req.to, "last release day, YYYY-MM-DD (Beijing)")
+      ->required();
+  etx_records->add_option("--format", etx_format, "csv (UTF-8 with BOM), xlsx or json")
+      ->check(CLI::IsMember({"csv", "xlsx", "json"}))
+      ->capture_default_str();
+  etx_records->add_option("--out", etx_out, "the file to write")->required();
+  exporttax::EitRequest eit_req;
+  auto* etx_eit = export_tax->add_subcommand(
+      "eit",
+      "the deemed enterprise income tax estimate of a year (公告2019年第36号): revenue of the "
+      "qualifying CNY lines × 4%, × 25% or the small and micro rate; prints JSON");
+  add_db(etx_eit);
+  etx_eit->add_option("--ebc", eit_req.ebc_code, "the e-commerce enterprise (ebcCode)")
+      ->required();
+  etx_eit->add_option("--year", eit_req.year, "YYYY")->required()->check(CLI::Range(2020, 2100));
+  etx_eit->add_flag("--small-micro", eit_req.small_micro,
+                    "the enterprise is a small and micro enterprise (小型微利企业)");
+
   auto* stock = app.add_subcommand("stock", "the bonded (1210) stock ledger");
   stock->require_subcommand(1);
   std::string stock_file, warehouse;
@@ -556,6 +610,14 @@ int Main(int argc, char** argv) {
     }
   }
 
+  if (*etx_records) {
+    Status st = exporttax::CheckRecordsRequest(etx_req);
+    if (!st.ok()) {
+      std::fprintf(stderr, "shumao: %s\n", st.ToString().c_str());
+      return 2;
+    }
+  }
+
   auto ctx = Context::Open(copt);
   if (!ctx.ok()) return Fail(ctx.status());
   Context& c = **ctx;
@@ -577,6 +639,13 @@ int Main(int argc, char** argv) {
   if (*ingest) return RunIngest(c, ingest_paths, replay);
   if (*tick) return RunTick(c, tick_at);
   if (*summary_cmd) return RunSummary(c, sum_req, sum_out);
+  if (*etx_records) return RunExportTaxRecords(c, etx_req, etx_format, etx_out);
+  if (*etx_eit) {
+    auto e = exporttax::EstimateEit(*c.store, eit_req);
+    if (!e.ok()) return Fail(e.status());
+    std::printf("%s\n", exporttax::EitToJson(*e).c_str());
+    return 0;
+  }
   if (*stock_in) return RunStockIn(c, stock_file);
   if (*stock_report) return RunStockReport(c, warehouse);
   if (*quota_show) {
