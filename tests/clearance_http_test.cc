@@ -841,6 +841,42 @@ TEST_P(ClearanceHttpTest, WithoutTokenOrEngine) {
   }
 }
 
+TEST_P(ClearanceHttpTest, ExportTaxRecordsForTaxUsersAndTheEnterprise) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string q = std::string("/api/v1/export-tax/records?ebcCode=") + kEbc +
+                        "&from=2026-10-01&to=2026-10-31";
+  auto r = Get(ebc_, q);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  rapidjson::Document d = Json(r->body);
+  ASSERT_TRUE(d.IsObject()) << r->body;
+  EXPECT_STREQ(d["ebcCode"].GetString(), kEbc);
+  EXPECT_TRUE(d["lines"].IsArray());
+  r = Get(tax_, q + "&format=csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r->body.substr(0, 3), "\xEF\xBB\xBF");
+  r = Get(tax_, q + "&format=xlsx");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->body.substr(0, 2), "PK");
+  for (const std::string& who : {customs_, stranger_, ebp_}) {
+    r = Get(who, q);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << r->body;
+  }
+  r = Get(ebc_, q + "&format=pdf");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = Get(ebc_, std::string("/api/v1/export-tax/records?ebcCode=") + kEbc + "&from=2026-10&to=x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = Get("", q);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ClearanceHttpTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

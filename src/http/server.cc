@@ -19,6 +19,7 @@
 #include "common/decimal.h"
 #include "common/strings.h"
 #include "common/time.h"
+#include "exporttax/exporttax.h"
 #include "http/clearance_json.h"
 #include "http/tax_quote_json.h"
 #include "summary/summary.h"
@@ -191,6 +192,7 @@ class ServerImpl : public Server {
     svr_.Post(R"(/api/v1/inventories/([^/]+)/decision)", Serve(&ServerImpl::PostDecision));
     svr_.Get("/api/v1/alerts", Serve(&ServerImpl::GetAlerts));
     svr_.Post("/api/v1/summaries", Serve(&ServerImpl::PostSummary));
+    svr_.Get("/api/v1/export-tax/records", Serve(&ServerImpl::GetExportTaxRecords));
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
@@ -512,6 +514,34 @@ class ServerImpl : public Server {
     FixedClock clock(now);
     ASSIGN_OR_RETURN(summary::Summary s, summary::Build(*store_, r, clock));
     return Reply{summary::SummaryToJson(s)};
+  }
+
+  // GET /export-tax/records?ebcCode=..&from=YYYY-MM-DD&to=YYYY-MM-DD&format=csv|xlsx|json:
+  // the 无票免税 records of one e-commerce enterprise (exporttax::BuildRecords), for tax
+  // users and the enterprise itself.
+  StatusOr<Reply> GetExportTaxRecords(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    exporttax::RecordsRequest r;
+    r.ebc_code = req.get_param_value("ebcCode");
+    r.from = req.get_param_value("from");
+    r.to = req.get_param_value("to");
+    std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+    if (format != "json" && format != "csv" && format != "xlsx") {
+      return InvalidArgument("format must be csv, xlsx or json", "format");
+    }
+    RETURN_IF_ERROR(exporttax::CheckRecordsRequest(r));
+    bool own = !IsUser(p) && p.id == r.ebc_code;
+    if (!own && !IsUserOf(p, {"tax"})) {
+      return Denied("only tax users and the e-commerce enterprise itself may see its records");
+    }
+    ASSIGN_OR_RETURN(exporttax::Records records, exporttax::BuildRecords(*store_, r));
+    if (format == "csv") return Reply{exporttax::RecordsToCsv(records), "text/csv; charset=utf-8"};
+    if (format == "xlsx") {
+      ASSIGN_OR_RETURN(std::string bytes, exporttax::RecordsToXlsx(records));
+      return Reply{std::move(bytes),
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    }
+    return Reply{exporttax::RecordsToJson(records)};
   }
 
   // POST /guarantees {"code":..,"amount":..}: customs lodges an enterprise's guarantee.
