@@ -17,7 +17,9 @@
 // Export lists (CEB603, 9610 B2C, 9710 B2B, 9810 overseas warehouse) are cleared in
 // export.cc: order (CEB303), waybill (CEB505) and list matched in any order, the channel
 // rules of the B2B modes, then 120 → 399, 800 when the parcel arrives at the supervised
-// site (CEB507) and 899 when it departs (CEB509); cancels (CEB605); docs/clearance.md.
+// site (CEB507) and 899 when it departs (CEB509); cancels (CEB605); export returns
+// (CEB213 within a year of release, completed by the CEB215 tally, with the tax-free
+// re-import flag of each returned line); docs/clearance.md.
 //
 // Status machine of an import list (returnStatus of CEB622):
 //   2 declared → 120 matched and logic checks passed (order, payment and waybill get 120)
@@ -37,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "clearance/return_periods.h"
 #include "common/crypto.h"
 #include "common/decimal.h"
 #include "common/status.h"
@@ -83,6 +86,14 @@ struct Options {
   int return_apply_days = 30;
   int return_arrive_days = 45;
   int tax_due_days = 45;
+  // Export returns (CEB213): applied, and the goods tallied back (CEB215), within
+  // `export_return_days` of the list's release (海关总署公告2020年第44号: one year).
+  int export_return_days = 365;
+  // Tax-free re-import of a returned export line: tallied back within this many calendar
+  // months of the release, the release inside a covered period of `export_return_periods`
+  // (null: data/tax/export_return_periods.csv as compiled in), and not food.
+  int export_return_taxfree_months = 6;
+  const ExportReturnPeriods* export_return_periods = nullptr;
 };
 
 // One bonded inbound record (入区): stock of an item arriving in a zone warehouse.
@@ -185,6 +196,14 @@ class Engine : public intake::Hook {
   virtual Status AddOverseasWarehouse(const OverseasWarehouse& w) = 0;
   virtual StatusOr<std::vector<OverseasWarehouse>> ListOverseasWarehouses(
       const std::string& ebc_code) = 0;
+
+  // An export return (CEB213) as JSON: its list, status, the dates that decide it and,
+  // once tallied, the tax-free re-import flag of each line with the reason (docs/
+  // clearance.md gives the shape). `agent_code` may be empty when only one agent used
+  // this coElNo. NotFound for an unknown return; InvalidArgument when the coElNo is
+  // ambiguous without the agent.
+  virtual StatusOr<std::string> ExportReturnJson(const std::string& co_el_no,
+                                                 const std::string& agent_code) = 0;
 };
 
 }  // namespace shumao::clearance

@@ -306,6 +306,10 @@ class EngineImpl : public Engine, private DocumentSteps {
       const std::string& ebc_code) override {
     return export_.ListOverseasWarehouses(ebc_code);
   }
+  StatusOr<std::string> ExportReturnJson(const std::string& co_el_no,
+                                         const std::string& agent_code) override {
+    return export_.ReturnJson(co_el_no, agent_code);
+  }
 
  private:
   // ---------------------------------------------------------------- records

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "common/code_tables.h"
 #include "common/decimal.h"
@@ -16,6 +17,7 @@ using R = std::optional<intake::HookRefusal>;
 
 constexpr char kSep = '|';
 constexpr int kPage = 500;
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 std::string Join(std::string_view a, std::string_view b) {
   std::string k(a);
@@ -33,6 +35,65 @@ Decimal Dec(std::string_view text) {
 }
 
 std::string Money(Decimal d) { return d.RoundTo(2).ToString(2); }
+
+std::string Plain(Decimal d) { return d.ToShortString(); }
+
+const std::string& FieldOf(const Fields& f, const std::string& name) {
+  static const std::string kEmpty;
+  auto it = f.find(name);
+  return it == f.end() ? kEmpty : it->second;
+}
+
+Fields* FindLine(Facts& l, const std::string& gnum) {
+  auto it = std::find_if(l.lines.begin(), l.lines.end(),
+                         [&](const Fields& f) { return FieldOf(f, "gnum") == gnum; });
+  return it == l.lines.end() ? nullptr : &*it;
+}
+
+// Whether any quantity of the list is returned or waiting for a return's tally.
+bool HasReturns(const Facts& l) {
+  return std::any_of(l.lines.begin(), l.lines.end(), [](const Fields& f) {
+    return !Dec(FieldOf(f, "pendingQty")).IsZero() || !Dec(FieldOf(f, "returnedQty")).IsZero();
+  });
+}
+
+// A Beijing day as "YYYYMMDD" (sep empty) or "YYYY-MM-DD".
+std::string DayText(int y, int m, int d, const char* sep) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04d%s%02d%s%02d", y, sep, m, sep, d);
+  return buf;
+}
+std::string DayText(Timestamp t, const char* sep) {
+  CivilTime c = ToBeijing(t);
+  return DayText(c.year, c.month, c.day, sep);
+}
+
+// The Beijing day `months` calendar months after the day of `t`, the day of the month
+// clamped to the month's end (2026-08-31 + 6 months = 2027-02-28).
+std::string DayPlusMonths(Timestamp t, int months, const char* sep) {
+  CivilTime c = ToBeijing(t);
+  int m0 = c.month - 1 + months;
+  int y = c.year + m0 / 12;
+  int m = m0 % 12 + 1;
+  int64_t days_in_month =
+      DaysFromCivil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - DaysFromCivil(y, m, 1);
+  return DayText(y, m, std::min<int>(c.day, static_cast<int>(days_in_month)), sep);
+}
+
+// Food, for the returned-exports tax policy: HS chapters 01–24 (our reading of "食品";
+// docs/clearance.md).
+bool IsFood(std::string_view gcode) {
+  if (gcode.size() < 2 || gcode[0] < '0' || gcode[0] > '9' || gcode[1] < '0' || gcode[1] > '9')
+    return false;
+  int chapter = (gcode[0] - '0') * 10 + (gcode[1] - '0');
+  return chapter >= 1 && chapter <= 24;
+}
+
+void JsonString(std::string& out, const std::string& key, const std::string& value) {
+  out += "\"" + key + "\":\"";
+  AppendJsonEscaped(out, value);
+  out += "\"";
+}
 
 // The list channel of the B2B modes is for declarations of at most this much (goods +
 // freight + insurance, CNY); above it, a customs declaration (policy-rules.md §4).
@@ -129,14 +190,23 @@ int HsDigits(std::string_view gcode) {
 
 bool ExportClearance::Handles(std::string_view type) {
   return type == "CEB303" || type == "CEB403" || type == "CEB505" || type == "CEB507" ||
-         type == "CEB509" || type == "CEB603" || type == "CEB605" || type == "CEB607";
+         type == "CEB509" || type == "CEB603" || type == "CEB605" || type == "CEB607" ||
+         type == "CEB213" || type == "CEB215";
+}
+
+const ExportReturnPeriods& ExportClearance::Periods() const {
+  return opt_->export_return_periods != nullptr ? *opt_->export_return_periods
+                                                : ExportReturnPeriods::BuiltIn();
 }
 
 // ------------------------------------------------------------------ hook
 
 StatusOr<std::optional<intake::HookRefusal>> ExportClearance::Check(
     store::WriteTxn& txn, const intake::AppliedEntity& e) {
-  if (std::string_view(e.spec->type) != "CEB605") return R();
+  std::string_view type = e.spec->type;
+  if (type == "CEB213") return CheckReturn(txn, e);
+  if (type == "CEB215") return CheckTally(txn, e);
+  if (type != "CEB605") return R();
   std::string invt_no(e.head->Get("invtNo"));
   ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("xinvt", invt_no));
   const char* state_code = e.spec->code_state;  // -606003
@@ -164,6 +234,10 @@ StatusOr<std::optional<intake::HookRefusal>> ExportClearance::Check(
                         "]不允许撤销 (only a list concluded or released and not yet closed, "
                         "cancelled or refused can be cancelled)"});
   }
+  if (HasReturns(l)) {
+    return R(intake::HookRefusal{
+        state_code, "清单[" + invt_no + "]已申请出口退货，不允许撤销 (an export return exists)"});
+  }
   return R();
 }
 
@@ -173,12 +247,14 @@ Status ExportClearance::AfterApply(store::WriteTxn& txn, const intake::AppliedEn
   if (type == "CEB403") return OnReceipts(txn, e);
   if (type == "CEB505") return OnWaybill(txn, e);
   if (type == "CEB603") return OnList(txn, e);
+  if (type == "CEB213") return OnReturn(txn, e);
   // Arrivals, departures, links and cancels act once, when declared.
   if (e.app_type == "3" || e.row->status != "2") return Status::Ok();
   if (type == "CEB507") return OnArrival(txn, e);
   if (type == "CEB509") return OnDeparture(txn, e);
   if (type == "CEB607") return OnLink(txn, e);
   if (type == "CEB605") return OnCancel(txn, e);
+  if (type == "CEB215") return OnTally(txn, e);
   return Status::Ok();
 }
 
@@ -271,7 +347,9 @@ Status ExportClearance::OnList(store::WriteTxn& txn, const intake::AppliedEntity
     l[f] = std::string(h.Get(f));
   }
   for (const ceb::Node* n : e.entity->All("InventoryList")) {
-    l.lines.push_back(Fields{{"gnum", std::string(n->Get("gnum"))}});
+    l.lines.push_back(Fields{{"gnum", std::string(n->Get("gnum"))},
+                             {"gcode", std::string(n->Get("gcode"))},
+                             {"qty", std::string(n->Get("qty"))}});
   }
   ASSIGN_OR_RETURN(std::optional<std::string> refusal, ModeRefusal(txn, e));
   if (refusal) {
@@ -387,6 +465,7 @@ Status ExportClearance::Advance(store::WriteTxn& txn, Parcel& p, Timestamp t) {
   const std::string& invt_no = l.Get("k:invtNo");
   if (l.Get("state") == "concluded" && !site.Get("arrival").empty()) {
     l["state"] = "released";
+    l["releaseMs"] = std::to_string(t.millis);
     RETURN_IF_ERROR(steps_->Move(
         txn, l, t,
         {{"800", "已运抵监管场所(运抵单" + site.Get("arrival") + ")，放行[" + invt_no + "]"}}));
@@ -536,6 +615,378 @@ Status ExportClearance::OnCancel(store::WriteTxn& txn, const intake::AppliedEnti
   return SaveParcel(txn, *pkey, p);
 }
 
+// ------------------------------------------------------------------ export returns
+
+StatusOr<std::optional<intake::HookRefusal>> ExportClearance::CheckReturn(
+    store::WriteTxn& txn, const intake::AppliedEntity& e) {
+  const ceb::Node& h = *e.head;
+  const char* state_code = e.spec->code_state;  // -214003
+  std::string invt_no(h.Get("invtNo"));
+  ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("xinvt", invt_no));
+  if (!pkey) {
+    return R(intake::HookRefusal{
+        e.spec->code_not_found,
+        "未找到清单编号[" + invt_no + "]对应的出口清单 (no export list with this invtNo)"});
+  }
+  ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
+  const Facts& l = p.list;
+  auto refuse = [&](const std::string& info) { return R(intake::HookRefusal{state_code, info}); };
+  if (l.Get("k:invtNo") != invt_no) {
+    return refuse("清单[" + invt_no + "]已被订单的新清单[" + l.Get("copNo") +
+                  "]取代，不允许退货 (the order is on a newer list)");
+  }
+  std::string co_el_no(h.Get("coElNo"));
+  std::string rkey = Join(co_el_no, h.Get("agentCode"));
+  ASSIGN_OR_RETURN(Facts old, Load(txn, "xret", rkey));
+  if (!old.empty() && old.Get("state") != "waiting") {
+    return refuse("出口退货申请[" + co_el_no + "]已办结(" + old.Get("status") +
+                  ")，不能再次申报 (this return is already " + old.Get("state") + ")");
+  }
+  if (l.Get("ebcCode") != h.Get("ebcCode")) {
+    return refuse("退货申请的电商企业[" + std::string(h.Get("ebcCode")) + "]与原清单的电商企业[" +
+                  l.Get("ebcCode") + "]不一致 (ebcCode differs from the list's)");
+  }
+  const std::string& state = l.Get("state");
+  if ((state != "released" && state != "closed") || l.Get("releaseMs").empty()) {
+    return refuse("清单[" + invt_no + "]状态[" + l.Get("status") +
+                  "]不允许出口退货 (only a released (800) or closed (899) list can be returned)");
+  }
+  int64_t released = std::stoll(l.Get("releaseMs"));
+  int days = opt_->export_return_days;
+  if (e.time.millis - released > days * kDayMs) {
+    return refuse("出口退货申请时间超过清单放行之日起" + std::to_string(days) +
+                  "天(海关总署公告2020年第44号) (applied " +
+                  std::to_string((e.time.millis - released) / kDayMs) + " days after release on " +
+                  FormatC8(Timestamp{released}) + "; export returns must be applied within " +
+                  std::to_string(days) + " days of release)");
+  }
+  std::string wkey = Join(h.Get("logisticsCode"), h.Get("logisticsNo"));
+  ASSIGN_OR_RETURN(std::optional<std::string> other, txn.GetState("xretwb", wkey));
+  if (other && *other != rkey) {
+    return refuse("运单[" + std::string(h.Get("logisticsNo")) + "]已有待理货的出口退货申请[" +
+                  other->substr(0, other->find(kSep)) +
+                  "] (a return on this waybill is already waiting for its tally)");
+  }
+  // Requested quantities per gnum; a line may appear more than once.
+  std::map<std::string, Decimal> want;
+  for (const ceb::Node* n : e.entity->All("InvtRefundList")) {
+    std::string gnum(n->Get("gnum"));
+    auto it = std::find_if(l.lines.begin(), l.lines.end(),
+                           [&](const Fields& f) { return FieldOf(f, "gnum") == gnum; });
+    if (it == l.lines.end() || FieldOf(*it, "gcode") != n->Get("gcode")) {
+      return refuse("退货商品序号[" + gnum + "]商品编码[" + std::string(n->Get("gcode")) +
+                    "]在原清单中不存在 (line not on the list: gnum and gcode must match)");
+    }
+    Decimal q = Dec(n->Get("qty"));
+    if (q.IsZero() || q.IsNegative()) {
+      return refuse("退货商品序号[" + gnum + "]数量[" + std::string(n->Get("qty")) +
+                    "]必须大于0 (the quantity must be above 0)");
+    }
+    want[gnum] += q;
+  }
+  for (const auto& [gnum, q] : want) {
+    const Fields& ln = *std::find_if(l.lines.begin(), l.lines.end(),
+                                     [&](const Fields& f) { return FieldOf(f, "gnum") == gnum; });
+    Decimal remaining =
+        Dec(FieldOf(ln, "qty")) - Dec(FieldOf(ln, "returnedQty")) - Dec(FieldOf(ln, "pendingQty"));
+    if (old.Get("state") == "waiting") {  // a modification: its own reservation is free
+      for (const Fields& ol : old.lines) {
+        if (FieldOf(ol, "gnum") == gnum) remaining += Dec(FieldOf(ol, "qty"));
+      }
+    }
+    if (q > remaining) {
+      return refuse("退货商品序号[" + gnum + "]数量[" + Plain(q) + "]超过清单可退数量[" +
+                    Plain(remaining) + "] (more than remains on the list: declared " +
+                    FieldOf(ln, "qty") + ", returned or being returned " +
+                    Plain(Dec(FieldOf(ln, "qty")) - remaining) + ")");
+    }
+  }
+  return R();
+}
+
+Status ExportClearance::DropWaiting(store::WriteTxn& txn, const std::string& rkey, const Facts& r) {
+  ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, r.Get("pkey")));
+  if (p.list.Get("k:invtNo") == r.Get("invtNo")) {
+    for (const Fields& rl : r.lines) {
+      if (Fields* ln = FindLine(p.list, FieldOf(rl, "gnum"))) {
+        (*ln)["pendingQty"] = Plain(Dec(FieldOf(*ln, "pendingQty")) - Dec(FieldOf(rl, "qty")));
+      }
+    }
+    RETURN_IF_ERROR(SaveParcel(txn, r.Get("pkey"), p));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> wb, txn.GetState("xretwb", r.Get("wkey")));
+  if (wb && *wb == rkey) RETURN_IF_ERROR(txn.DeleteState("xretwb", r.Get("wkey")));
+  return txn.DeleteState("xretwait", TimeKey(std::stoll(r.Get("deadlineMs"))) + kSep + rkey);
+}
+
+Status ExportClearance::OnReturn(store::WriteTxn& txn, const intake::AppliedEntity& e) {
+  const ceb::Node& h = *e.head;
+  std::string co_el_no(h.Get("coElNo"));
+  std::string rkey = Join(co_el_no, h.Get("agentCode"));
+  if (e.app_type == "3") {  // a return withdrawn before its tally frees its quantities
+    ASSIGN_OR_RETURN(Facts old, Load(txn, "xret", rkey));
+    if (old.Get("state") != "waiting") return Status::Ok();
+    RETURN_IF_ERROR(DropWaiting(txn, rkey, old));
+    return txn.DeleteState("xret", rkey);
+  }
+  if (e.row->status != "2") return Status::Ok();  // saved (暂存), not declared
+  // Check ran before the return was stored; an earlier return in the same message may have
+  // taken the quantities since, so it runs again and a refusal now refuses the stored one.
+  ASSIGN_OR_RETURN(std::optional<intake::HookRefusal> refusal, CheckReturn(txn, e));
+  Facts r = steps_->DocFacts(e);
+  if (refusal) {
+    return steps_->Move(txn, r, e.time, {{refusal->return_status, refusal->return_info}});
+  }
+  ASSIGN_OR_RETURN(Facts old, Load(txn, "xret", rkey));
+  if (old.Get("state") == "waiting") RETURN_IF_ERROR(DropWaiting(txn, rkey, old));
+  std::string invt_no(h.Get("invtNo"));
+  ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("xinvt", invt_no));
+  if (!pkey) return Status::Ok();
+  ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
+  Facts& l = p.list;
+  int64_t release = std::stoll(l.Get("releaseMs"));
+  int64_t deadline = release + opt_->export_return_days * kDayMs;
+  r["invtNo"] = invt_no;
+  r["pkey"] = *pkey;
+  r["ebcCode"] = std::string(h.Get("ebcCode"));
+  r["logisticsCode"] = std::string(h.Get("logisticsCode"));
+  r["logisticsNo"] = std::string(h.Get("logisticsNo"));
+  r["wkey"] = Join(h.Get("logisticsCode"), h.Get("logisticsNo"));
+  r["releaseMs"] = l.Get("releaseMs");
+  r["appliedMs"] = std::to_string(e.time.millis);
+  r["deadlineMs"] = std::to_string(deadline);
+  r["state"] = "waiting";
+  std::string what;
+  for (const ceb::Node* n : e.entity->All("InvtRefundList")) {
+    std::string gnum(n->Get("gnum"));
+    r.lines.push_back(Fields{{"gnum", gnum},
+                             {"gcode", std::string(n->Get("gcode"))},
+                             {"gname", std::string(n->Get("gname"))},
+                             {"qty", std::string(n->Get("qty"))}});
+    Fields* ln = FindLine(l, gnum);
+    (*ln)["pendingQty"] = Plain(Dec(FieldOf(*ln, "pendingQty")) + Dec(n->Get("qty")));
+    what += (what.empty() ? "第" : "、第") + gnum + "项×" + Plain(Dec(n->Get("qty")));
+  }
+  r["info"] = "出口退货申请已受理，待退货商品运抵监管场所理货(CEB215)，须在" +
+              FormatC8(Timestamp{deadline}) + "前(清单放行之日起" +
+              std::to_string(opt_->export_return_days) +
+              "天内)完成 (accepted; waiting for the tally of the returned goods)";
+  RETURN_IF_ERROR(steps_->Move(txn, r, e.time, {{"120", r.Get("info")}}));
+  RETURN_IF_ERROR(txn.PutState("xret", rkey, EncodeFacts(r)));
+  RETURN_IF_ERROR(txn.PutState("xretwb", r.Get("wkey"), rkey));
+  RETURN_IF_ERROR(txn.PutState("xretwait", TimeKey(deadline) + kSep + rkey, ""));
+  RETURN_IF_ERROR(steps_->Note(txn, l, e.time,
+                               "出口退货申请[" + co_el_no + "]已受理：" + what +
+                                   " (export return applied, waiting for the tally)"));
+  return SaveParcel(txn, *pkey, p);
+}
+
+StatusOr<std::optional<intake::HookRefusal>> ExportClearance::CheckTally(
+    store::WriteTxn& txn, const intake::AppliedEntity& e) {
+  const ceb::Node& h = *e.head;
+  std::string logistics_no(h.Get("logisticsNo"));
+  ASSIGN_OR_RETURN(std::optional<std::string> rkey,
+                   txn.GetState("xretwb", Join(h.Get("logisticsCode"), logistics_no)));
+  Facts r;
+  if (rkey) {
+    ASSIGN_OR_RETURN(r, Load(txn, "xret", *rkey));
+  }
+  if (r.Get("state") != "waiting") {
+    return R(intake::HookRefusal{
+        e.spec->code_not_found,  // -216002
+        "运单[" + logistics_no +
+            "]没有待理货的出口退货申请 (no export return (CEB213) is waiting for a tally of "
+            "this waybill)"});
+  }
+  std::string invt_no(h.Get("invtNo"));
+  if (!invt_no.empty() && invt_no != r.Get("invtNo")) {
+    return R(intake::HookRefusal{
+        e.spec->code_state, "理货明细的清单编号[" + invt_no + "]与出口退货申请[" + r.Get("key") +
+                                "]的清单编号[" + r.Get("invtNo") +
+                                "]不一致 (invtNo differs from the return's)"});
+  }
+  int64_t deadline = std::stoll(r.Get("deadlineMs"));
+  if (e.time.millis > deadline) {
+    return R(intake::HookRefusal{
+        e.spec->code_state,
+        "理货时间超过清单放行之日起" + std::to_string(opt_->export_return_days) + "天(" +
+            FormatC8(Timestamp{deadline}) + ")，不予退货 (the goods came back after the " +
+            std::to_string(opt_->export_return_days) + " days after release)"});
+  }
+  return R();
+}
+
+Status ExportClearance::OnTally(store::WriteTxn& txn, const intake::AppliedEntity& e) {
+  ASSIGN_OR_RETURN(std::optional<intake::HookRefusal> refusal, CheckTally(txn, e));
+  Facts tally = steps_->DocFacts(e);
+  if (refusal) {
+    return steps_->Move(txn, tally, e.time, {{refusal->return_status, refusal->return_info}});
+  }
+  const ceb::Node& h = *e.head;
+  std::string wkey = Join(h.Get("logisticsCode"), h.Get("logisticsNo"));
+  ASSIGN_OR_RETURN(std::optional<std::string> rkey, txn.GetState("xretwb", wkey));
+  ASSIGN_OR_RETURN(Facts r, Load(txn, "xret", *rkey));
+  ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, r.Get("pkey")));
+  Facts& l = p.list;
+
+  // The tax-free re-import flag of each line (policy-rules.md §3): the three conditions,
+  // every failing one named.
+  Timestamp release{std::stoll(r.Get("releaseMs"))};
+  int months = opt_->export_return_taxfree_months;
+  std::string export_day = FormatC8(release);
+  std::string limit_day = DayPlusMonths(release, months, "");
+  bool in_time = FormatC8(e.time) <= limit_day;
+  std::optional<CoveredPeriod> period = Periods().Covering(release);
+  bool all_free = true;
+  std::string summary_zh, summary_en, what;
+  for (Fields& rl : r.lines) {
+    const std::string& gnum = FieldOf(rl, "gnum");
+    std::vector<std::pair<std::string, std::string>> failed;
+    if (!in_time) {
+      failed.emplace_back("退运时间超过出口放行(" + export_day + ")后" + std::to_string(months) +
+                              "个月(" + limit_day + ")",
+                          "tallied on " + FormatC8(e.time) + ", more than " +
+                              std::to_string(months) + " months after the export on " + export_day);
+    }
+    if (!period) {
+      failed.emplace_back("出口日期(" + export_day + ")不在退运商品税收政策覆盖期间内",
+                          "export date " + export_day + " outside every covered period");
+    }
+    if (IsFood(FieldOf(rl, "gcode"))) {
+      failed.emplace_back("食品(商品编码第01-24章)不适用", "food (HS chapters 01-24) is excluded");
+    }
+    std::string reason_zh, reason_en;
+    if (failed.empty()) {
+      reason_zh = "出口放行(" + export_day + ")后" + std::to_string(months) + "个月内(" +
+                  limit_day + "前)退运，出口日期在" + period->document + "覆盖期间(" +
+                  period->from + "至" + period->to + ")，非食品";
+      reason_en = "returned within " + std::to_string(months) +
+                  " months of the export, export date in a covered period, not food";
+    } else {
+      for (const auto& [zh, en] : failed) {
+        reason_zh += (reason_zh.empty() ? "" : "；") + zh;
+        reason_en += (reason_en.empty() ? "" : "; ") + en;
+      }
+    }
+    rl["taxFree"] = failed.empty() ? "1" : "0";
+    rl["reason"] = reason_zh + " (" + reason_en + ")";
+    all_free = all_free && failed.empty();
+    summary_zh += (summary_zh.empty() ? "第" : "；第") + gnum + "项" +
+                  (failed.empty() ? "免税" : "不免税：" + reason_zh);
+    summary_en +=
+        (summary_en.empty() ? "line " : ", line ") + gnum + (failed.empty() ? " yes" : " no");
+    what += (what.empty() ? "第" : "、第") + gnum + "项×" + Plain(Dec(FieldOf(rl, "qty")));
+    if (Fields* ln = FindLine(l, gnum)) {
+      Decimal q = Dec(FieldOf(rl, "qty"));
+      (*ln)["pendingQty"] = Plain(Dec(FieldOf(*ln, "pendingQty")) - q);
+      (*ln)["returnedQty"] = Plain(Dec(FieldOf(*ln, "returnedQty")) + q);
+    }
+  }
+  r["state"] = "completed";
+  r["talliedMs"] = std::to_string(e.time.millis);
+  r["tally"] = e.row->key;
+  r["taxFree"] = all_free ? "1" : "0";
+  r["info"] = "出口退货理货完成[" + e.row->key + "]；复进口免征进口关税、进口环节增值税和消费税：" +
+              summary_zh + " (tallied; tax-free re-import: " + summary_en + ")";
+  RETURN_IF_ERROR(steps_->Move(txn, r, e.time, {{"399", r.Get("info")}}));
+  RETURN_IF_ERROR(txn.PutState("xret", *rkey, EncodeFacts(r)));
+  RETURN_IF_ERROR(txn.DeleteState("xretwb", wkey));
+  RETURN_IF_ERROR(
+      txn.DeleteState("xretwait", TimeKey(std::stoll(r.Get("deadlineMs"))) + kSep + *rkey));
+  RETURN_IF_ERROR(steps_->Move(
+      txn, tally, e.time,
+      {{"399", "理货明细已核对，出口退货申请[" + r.Get("key") + "]清单[" + r.Get("invtNo") +
+                   "]完成 (the tally completes the export return)"}}));
+  RETURN_IF_ERROR(steps_->Note(txn, l, e.time,
+                               "出口退货[" + r.Get("key") + "]理货完成(理货单" + e.row->key +
+                                   ")：退回" + what + "，复进口" +
+                                   (all_free ? "免税" : "不全免税") + " (export return tallied)"));
+  return SaveParcel(txn, r.Get("pkey"), p);
+}
+
+StatusOr<std::string> ExportClearance::ReturnJson(const std::string& co_el_no,
+                                                  const std::string& agent_code) {
+  std::string rkey;
+  std::optional<std::string> value;
+  if (!agent_code.empty()) {
+    rkey = Join(co_el_no, agent_code);
+    ASSIGN_OR_RETURN(value, store_->ReadState("xret", rkey));
+  } else {
+    ASSIGN_OR_RETURN(auto rows,
+                     store_->ReadStateRange("xret", co_el_no + kSep, PrefixEnd(co_el_no), 2));
+    if (rows.size() > 1) {
+      return InvalidArgument(
+          "several agents declared export return " + co_el_no + ": give the agentCode",
+          "agentCode");
+    }
+    if (!rows.empty()) value = rows[0].second;
+  }
+  if (!value) return Status(Code::kNotFound, "no export return " + co_el_no, "coElNo");
+  ASSIGN_OR_RETURN(Facts r, DecodeFacts(*value));
+  Timestamp release{std::stoll(r.Get("releaseMs"))};
+  bool tallied = !r.Get("talliedMs").empty();
+  std::string out = "{";
+  JsonString(out, "coElNo", r.Get("key"));
+  out += ",";
+  JsonString(out, "agentCode", r.Get("scope"));
+  for (const char* f : {"ebcCode", "invtNo", "logisticsCode", "logisticsNo", "status", "state"}) {
+    out += ",";
+    JsonString(out, f, r.Get(f));
+  }
+  out += ",";
+  JsonString(out, "returnInfo", r.Get("info"));
+  out += ",";
+  JsonString(out, "appliedAt", FormatIso(Timestamp{std::stoll(r.Get("appliedMs"))}));
+  out += ",";
+  JsonString(out, "exportDate", DayText(release, "-"));
+  out += ",";
+  JsonString(out, "deadline", FormatIso(Timestamp{std::stoll(r.Get("deadlineMs"))}));
+  out += ",";
+  JsonString(out, "taxFreeUntil", DayPlusMonths(release, opt_->export_return_taxfree_months, "-"));
+  out += ",\"coveredPeriod\":";
+  if (std::optional<CoveredPeriod> period = Periods().Covering(release)) {
+    out += "{";
+    JsonString(out, "from", period->from);
+    out += ",";
+    JsonString(out, "to", period->to);
+    out += ",";
+    JsonString(out, "document", period->document);
+    out += "}";
+  } else {
+    out += "null";
+  }
+  if (tallied) {
+    out += ",";
+    JsonString(out, "talliedAt", FormatIso(Timestamp{std::stoll(r.Get("talliedMs"))}));
+    out += ",";
+    JsonString(out, "tally", r.Get("tally"));
+    out += std::string(",\"taxFree\":") + (r.Get("taxFree") == "1" ? "true" : "false");
+  } else {
+    out += ",\"talliedAt\":null,\"tally\":null,\"taxFree\":null";
+  }
+  out += ",\"lines\":[";
+  for (size_t i = 0; i < r.lines.size(); ++i) {
+    const Fields& rl = r.lines[i];
+    out += i ? ",{" : "{";
+    out += "\"gnum\":" + std::to_string(std::stoi(FieldOf(rl, "gnum"))) + ",";
+    JsonString(out, "gcode", FieldOf(rl, "gcode"));
+    out += ",";
+    JsonString(out, "gname", FieldOf(rl, "gname"));
+    out += ",";
+    JsonString(out, "qty", Plain(Dec(FieldOf(rl, "qty"))));
+    if (tallied) {
+      out += std::string(",\"taxFree\":") + (FieldOf(rl, "taxFree") == "1" ? "true" : "false");
+      out += ",";
+      JsonString(out, "reason", FieldOf(rl, "reason"));
+    } else {
+      out += ",\"taxFree\":null,\"reason\":null";
+    }
+    out += "}";
+  }
+  out += "]}";
+  return out;
+}
+
 // ------------------------------------------------------------------ tick
 
 Status ExportClearance::Tick(store::WriteTxn& txn, Timestamp now, TickSummary& sum) {
@@ -559,6 +1010,27 @@ Status ExportClearance::Tick(store::WriteTxn& txn, Timestamp now, TickSummary& s
                        " (missing after the match timeout)"}}));
       RETURN_IF_ERROR(SaveParcel(txn, pkey, p));
       ++sum.timed_out;
+    }
+    if (rows.size() < static_cast<size_t>(kPage)) break;
+  }
+  // Export returns not tallied within export_return_days of the list's release.
+  std::string due = TimeKey(now.millis);
+  for (;;) {
+    ASSIGN_OR_RETURN(auto rows, txn.ScanState("xretwait", "", due, kPage));
+    for (auto& [k, v] : rows) {
+      RETURN_IF_ERROR(txn.DeleteState("xretwait", k));
+      std::string rkey = k.substr(k.find(kSep) + 1);
+      ASSIGN_OR_RETURN(Facts r, Load(txn, "xret", rkey));
+      if (r.Get("state") != "waiting") continue;
+      RETURN_IF_ERROR(DropWaiting(txn, rkey, r));
+      r["state"] = "lapsed";
+      r["info"] = "出口退货申请[" + r.Get("key") + "]在清单放行之日起" +
+                  std::to_string(opt_->export_return_days) +
+                  "天内未完成理货，不予退货 (the goods were not tallied back within " +
+                  std::to_string(opt_->export_return_days) + " days of release)";
+      RETURN_IF_ERROR(steps_->Move(txn, r, now, {{"100", r.Get("info")}}));
+      RETURN_IF_ERROR(txn.PutState("xret", rkey, EncodeFacts(r)));
+      ++sum.returns_failed;
     }
     if (rows.size() < static_cast<size_t>(kPage)) break;
   }

@@ -398,6 +398,88 @@ class ExportTest : public ::testing::TestWithParam<std::string> {
     return Wrap("CEB605", x.out, agent);
   }
 
+  // Export return (CEB213) of `lines` {gnum, gcode, qty} of the list `invt_no`.
+  struct RetLine {
+    std::string gnum, gcode, qty;
+  };
+  std::string ReturnXml(const XParcel& p, const std::string& invt_no, const std::string& cop,
+                        const std::vector<RetLine>& lines, const std::string& ebc = kEbc) {
+    Xml x;
+    x.Open("InvtRefund").Open("InvtRefundHead");
+    Common(x)
+        .Tag("customsCode", kCustoms)
+        .Tag("ebpCode", kEbp)
+        .Tag("ebpName", "测试平台")
+        .Tag("ebcCode", ebc)
+        .Tag("ebcName", "测试电商")
+        .Tag("logisticsNo", p.logistics_no)
+        .Tag("logisticsCode", kLogistics)
+        .Tag("logisticsName", "测试物流")
+        .Tag("coElNo", cop)
+        .Tag("invtNo", invt_no)
+        .Tag("agentCode", kAgent)
+        .Tag("agentName", "测试报关")
+        .Tag("billNo", "MAWB-" + cop)
+        .Tag("ieFlag", "I")
+        .Tag("trafMode", "5")
+        .Tag("trafName", "CA")
+        .Tag("portCode", kCustoms)
+        .Tag("reason", "海外买家退货")
+        .Tag("country", "502")
+        .Tag("voyageNo", "CA1002")
+        .Close("InvtRefundHead");
+    for (const RetLine& l : lines) {
+      x.Open("InvtRefundList")
+          .Tag("gnum", l.gnum)
+          .Tag("gcode", l.gcode)
+          .Tag("gname", "退货商品" + l.gnum)
+          .Tag("gmodel", "原状退回")
+          .Tag("qty", l.qty)
+          .Tag("qty1", l.qty)
+          .Tag("unit", "011")
+          .Tag("unit1", "011")
+          .Close("InvtRefundList");
+    }
+    x.Close("InvtRefund");
+    return Wrap("CEB213", x.out, kAgent);
+  }
+
+  // The tally (CEB215) of the returned parcel at the supervised site.
+  std::string TallyXml(const XParcel& p, const std::string& cop, const std::string& invt_no = "") {
+    Xml x;
+    x.Open("InvtRefundDetail");
+    Common(x)
+        .Tag("customsCode", kCustoms)
+        .Tag("operatorCode", kOperator)
+        .Tag("operatorName", "测试监管场所")
+        .Tag("logisticsCode", kLogistics)
+        .Tag("logisticsName", "测试物流")
+        .Tag("logisticsNo", p.logistics_no)
+        .Opt("invtNo", invt_no)
+        .Tag("coElNo", cop)
+        .Tag("billNo", "MAWB-" + cop)
+        .Tag("ieFlag", "I")
+        .Tag("trafMode", "5")
+        .Tag("trafName", "CA")
+        .Tag("voyageNo", "CA1002")
+        .Close("InvtRefundDetail");
+    return Wrap("CEB215", x.out, kOperator);
+  }
+
+  // A list sent, matched and released (800) now; its invtNo.
+  std::string Released(const XParcel& p, const std::string& arrival) {
+    SendAll(p);
+    Arrive({p}, arrival);
+    EXPECT_EQ(List(p).status, "800") << List(p).return_info;
+    return List(p).alt_key;
+  }
+
+  std::string ReturnJson(const std::string& cop) {
+    auto j = engine_->ExportReturnJson(cop, "");
+    EXPECT_TRUE(j.ok()) << j.status().ToString();
+    return j.ok() ? *j : std::string();
+  }
+
   // ------------------------------------------------------------------ sending
 
   EntityOutcome Send(const std::string& xml, const std::string& sender) {
@@ -827,6 +909,234 @@ TEST_P(ExportTest, ASecondListForTheSameOrderIsRefused) {
   EXPECT_EQ(list.status, "100");
   EXPECT_NE(list.return_info.find("already on another list"), std::string::npos);
   EXPECT_EQ(List(p).status, "399");
+}
+
+// ------------------------------------------------------------------ export returns
+
+constexpr int64_t kDay = 24 * kHour;
+const std::string kTee = "6109100022";
+const std::string kCoffee = "0901210000";  // roasted coffee: chapter 09, food
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST_P(ExportTest, ReturnWithinAYearIsAcceptedAndTheTallyCompletesIt) {
+  XParcel p = NewParcel();
+  p.lines = {Line{}, Line{kCoffee, "已焙炒咖啡豆", "3", "80"}};
+  std::string invt = Released(p, "ARR-1");
+  Later(kHour);
+  Depart({p}, "DEP-1");
+  ASSERT_EQ(List(p).status, "899");
+
+  Later(30 * kDay);
+  Declare(ReturnXml(p, invt, "RET-1", {{"1", kTee, "1"}, {"2", kCoffee, "3"}}), kAgent);
+  store::DocumentRow ret = Doc("returns", "RET-1");
+  EXPECT_EQ(ret.status, "120") << ret.return_info;
+  EXPECT_TRUE(Has(ret.return_info, "CEB215")) << ret.return_info;
+  EXPECT_EQ(FeedStatuses(kAgent, "CEB214", "RET-1"), (S{"2", "120"}));
+  EXPECT_TRUE(Has(HistoryInfo(List(p)).back(), "RET-1"));
+  EXPECT_EQ(List(p).status, "899");  // the list's status does not change
+  std::string json = ReturnJson("RET-1");
+  EXPECT_TRUE(Has(json, "\"state\":\"waiting\"")) << json;
+  EXPECT_TRUE(Has(json, "\"taxFree\":null")) << json;
+  EXPECT_TRUE(Has(json, "\"exportDate\":\"2026-10-12\"")) << json;
+  EXPECT_TRUE(Has(json, "\"taxFreeUntil\":\"2027-04-12\"")) << json;
+
+  Later(10 * kDay);
+  Declare(TallyXml(p, "TALLY-1", invt), kOperator);
+  ret = Doc("returns", "RET-1");
+  EXPECT_EQ(ret.status, "399") << ret.return_info;
+  EXPECT_TRUE(Has(ret.return_info, "第1项免税")) << ret.return_info;
+  EXPECT_TRUE(Has(ret.return_info, "第2项不免税：食品")) << ret.return_info;
+  EXPECT_EQ(Doc("return-tallies", "TALLY-1").status, "399");
+  EXPECT_EQ(FeedStatuses(kAgent, "CEB214", "RET-1"), (S{"2", "120", "399"}));
+  EXPECT_EQ(FeedStatuses(kOperator, "CEB216", "TALLY-1"), (S{"2", "399"}));
+  EXPECT_TRUE(Has(HistoryInfo(List(p)).back(), "TALLY-1"));
+  EXPECT_EQ(List(p).status, "899");
+
+  json = ReturnJson("RET-1");
+  EXPECT_TRUE(Has(json, "\"state\":\"completed\"")) << json;
+  EXPECT_TRUE(Has(json, "\"tally\":\"TALLY-1\",\"taxFree\":false")) << json;
+  EXPECT_TRUE(Has(json,
+                  "\"gnum\":1,\"gcode\":\"6109100022\",\"gname\":\"退货商品1\",\"qty\":\"1\","
+                  "\"taxFree\":true,\"reason\":\"出口放行(20261012)后6个月内"))
+      << json;
+  EXPECT_TRUE(Has(json,
+                  "\"gnum\":2,\"gcode\":\"0901210000\",\"gname\":\"退货商品2\",\"qty\":\"3\","
+                  "\"taxFree\":false,\"reason\":\"食品"))
+      << json;
+  EXPECT_TRUE(Has(json, "\"document\":\"公告2026年第16号\"")) << json;
+  EXPECT_EQ(engine_->ExportReturnJson("RET-9", "").status().code(), Code::kNotFound);
+  EXPECT_TRUE(engine_->ExportReturnJson("RET-1", kAgent).ok());
+
+  // What is left of line 1 may still come back; more than that may not.
+  XParcel again = p;
+  again.logistics_no = "XL-back-2";
+  EntityOutcome too_many = Send(ReturnXml(again, invt, "RET-2", {{"1", kTee, "2"}}), kAgent);
+  EXPECT_EQ(too_many.return_status, "-214003") << too_many.return_info;
+  EXPECT_TRUE(Has(too_many.return_info, "可退数量[1]")) << too_many.return_info;
+  Declare(ReturnXml(again, invt, "RET-3", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(Doc("returns", "RET-3").status, "120");
+  EXPECT_GT(ExpectReceiptsValid(), 20);
+}
+
+TEST_P(ExportTest, ReturnMoreThanAYearAfterReleaseIsRefused) {
+  XParcel p = NewParcel();
+  XParcel q = NewParcel();
+  std::string invt_p = Released(p, "ARR-1");
+  std::string invt_q = Released(q, "ARR-2");
+  Timestamp release = clock_.Now();
+
+  At(Timestamp{release.millis + 365 * kDay});  // the 365th day: still within the year
+  Declare(ReturnXml(p, invt_p, "RET-1", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(Doc("returns", "RET-1").status, "120");
+
+  At(Timestamp{release.millis + 365 * kDay + kHour});
+  EntityOutcome late = Send(ReturnXml(q, invt_q, "RET-2", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(late.return_status, "-214003") << late.return_info;
+  EXPECT_TRUE(Has(late.return_info, "放行之日起365天")) << late.return_info;
+  EXPECT_TRUE(Has(late.return_info, "44号")) << late.return_info;
+  EXPECT_TRUE(Has(late.return_info, "after release on 20261012")) << late.return_info;
+  auto stored = env_->store->FindDocuments("returns", "RET-2");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->empty());  // refused before it was stored
+  EXPECT_GT(ExpectReceiptsValid(), 10);
+}
+
+TEST_P(ExportTest, ReturnOfLinesNotOnTheListOrMoreThanRemainsIsRefused) {
+  XParcel p = NewParcel();  // one line of 2 T-shirts
+  std::string invt = Released(p, "ARR-1");
+  Later(kDay);
+  struct Case {
+    const char* what;
+    std::vector<RetLine> lines;
+    const char* info;
+  };
+  std::vector<Case> cases = {
+      {"gnum not on the list", {{"2", kTee, "1"}}, "line not on the list"},
+      {"gcode differs", {{"1", "6109100011", "1"}}, "line not on the list"},
+      {"too many", {{"1", kTee, "3"}}, "more than remains on the list"},
+      {"too many over two entries", {{"1", kTee, "1"}, {"1", kTee, "2"}}, "可退数量[2]"},
+      {"zero", {{"1", kTee, "0"}}, "above 0"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    EntityOutcome r = Send(ReturnXml(p, invt, std::string("R-") + c.what, c.lines), kAgent);
+    EXPECT_EQ(r.return_status, "-214003") << r.return_info;
+    EXPECT_TRUE(Has(r.return_info, c.info)) << r.return_info;
+  }
+  EntityOutcome unknown =
+      Send(ReturnXml(p, kCustoms + "2026E999999999", "R-unknown", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(unknown.return_status, "-214002") << unknown.return_info;
+  env_->Register("EBC0000002", {"ebc"});
+  EntityOutcome foreign =
+      Send(ReturnXml(p, invt, "R-foreign", {{"1", kTee, "1"}}, "EBC0000002"), kAgent);
+  EXPECT_EQ(foreign.return_status, "-214003") << foreign.return_info;
+  EXPECT_TRUE(Has(foreign.return_info, "ebcCode")) << foreign.return_info;
+  XParcel concluded = NewParcel();  // 399, not yet released
+  SendAll(concluded);
+  std::string invt_c = List(concluded).alt_key;
+  EntityOutcome early = Send(ReturnXml(concluded, invt_c, "R-early", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(early.return_status, "-214003") << early.return_info;
+  EXPECT_TRUE(Has(early.return_info, "released (800) or closed (899)")) << early.return_info;
+
+  // Everything on one return; the same waybill may not carry a second one, and the
+  // quantities it holds are not available to another waybill.
+  Declare(ReturnXml(p, invt, "RET-1", {{"1", kTee, "2"}}), kAgent);
+  EntityOutcome same = Send(ReturnXml(p, invt, "RET-2", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(same.return_status, "-214003") << same.return_info;
+  EXPECT_TRUE(Has(same.return_info, "already waiting for its tally")) << same.return_info;
+  XParcel other = p;
+  other.logistics_no = "XL-back-2";
+  EntityOutcome none = Send(ReturnXml(other, invt, "RET-3", {{"1", kTee, "1"}}), kAgent);
+  EXPECT_EQ(none.return_status, "-214003") << none.return_info;
+  EXPECT_TRUE(Has(none.return_info, "可退数量[0]")) << none.return_info;
+
+  // Tallies: of a waybill with no return waiting, or naming another list.
+  XParcel nobody = NewParcel();
+  EntityOutcome stray = Send(TallyXml(nobody, "T-stray"), kOperator);
+  EXPECT_EQ(stray.return_status, "-216002") << stray.return_info;
+  EntityOutcome wrong = Send(TallyXml(p, "T-wrong", invt_c), kOperator);
+  EXPECT_EQ(wrong.return_status, "-216003") << wrong.return_info;
+  Declare(TallyXml(p, "T-1"), kOperator);
+  EXPECT_EQ(Doc("returns", "RET-1").status, "399");
+  // A list with a return can no longer be cancelled.
+  EntityOutcome cancel = Send(CancelXml(invt, "XCXL-1"), kAgent);
+  EXPECT_EQ(cancel.return_status, "-606003") << cancel.return_info;
+  EXPECT_EQ(List(p).status, "800");
+  EXPECT_GT(ExpectReceiptsValid(), 20);
+}
+
+TEST_P(ExportTest, TaxFreeReImportNeedsSixMonthsACoveredPeriodAndNoFood) {
+  struct Case {
+    const char* what;
+    Timestamp released, tallied;
+    std::string gcode;
+    bool tax_free;
+    const char* reason;
+  };
+  std::vector<Case> cases = {
+      {"six months to the day (31 March + 6 months = 30 September)", Beijing(2026, 3, 31),
+       Beijing(2026, 9, 30, 22), kTee, true, "公告2026年第16号覆盖期间(2026-01-01至2027-12-31)"},
+      {"one day after six months", Beijing(2026, 3, 31), Beijing(2026, 10, 1), kTee, false,
+       "退运时间超过出口放行(20260331)后6个月(20260930)"},
+      {"food", Beijing(2026, 3, 31), Beijing(2026, 4, 10), kCoffee, false,
+       "食品(商品编码第01-24章)不适用"},
+      {"exported in 2022, outside every period", Beijing(2022, 6, 1), Beijing(2022, 7, 1), kTee,
+       false, "出口日期(20220601)不在退运商品税收政策覆盖期间内"},
+      {"last day of the first period", Beijing(2025, 12, 31, 23), Beijing(2026, 1, 15), kTee, true,
+       "公告2023年第4号/2023年第34号覆盖期间"},
+      {"every condition failing is named", Beijing(2022, 6, 1), Beijing(2023, 1, 2), kCoffee, false,
+       "后6个月(20221201)；出口日期(20220601)不在退运商品税收政策覆盖期间内；食品"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    ++n;
+    At(c.released);
+    XParcel p = NewParcel();
+    p.lines[0].gcode = c.gcode;
+    std::string invt = Released(p, "ARR-" + std::to_string(n));
+    At(Timestamp{c.released.millis + kDay});
+    std::string ret = "RET-" + std::to_string(n);
+    Declare(ReturnXml(p, invt, ret, {{"1", c.gcode, "1"}}), kAgent);
+    At(c.tallied);
+    Declare(TallyXml(p, "TALLY-" + std::to_string(n)), kOperator);
+    store::DocumentRow doc = Doc("returns", ret);
+    EXPECT_EQ(doc.status, "399") << doc.return_info;
+    EXPECT_TRUE(Has(doc.return_info, c.tax_free ? "第1项免税" : "第1项不免税")) << doc.return_info;
+    std::string json = ReturnJson(ret);
+    EXPECT_TRUE(Has(json, c.tax_free ? "\"taxFree\":true" : "\"taxFree\":false")) << json;
+    EXPECT_TRUE(Has(json, c.reason)) << json;
+  }
+  EXPECT_GT(ExpectReceiptsValid(), 30);
+}
+
+TEST_P(ExportTest, ReturnNotTalliedWithinTheYearLapses) {
+  XParcel p = NewParcel();
+  std::string invt = Released(p, "ARR-1");
+  Timestamp release = clock_.Now();
+  Later(kDay);
+  Declare(ReturnXml(p, invt, "RET-1", {{"1", kTee, "2"}}), kAgent);
+  auto sum = engine_->Tick(Timestamp{release.millis + 364 * kDay});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->returns_failed, 0);
+  sum = engine_->Tick(Timestamp{release.millis + 365 * kDay + kHour});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->returns_failed, 1);
+  store::DocumentRow ret = Doc("returns", "RET-1");
+  EXPECT_EQ(ret.status, "100");
+  EXPECT_TRUE(Has(ret.return_info, "365")) << ret.return_info;
+  EXPECT_TRUE(Has(ReturnJson("RET-1"), "\"state\":\"lapsed\""));
+  At(Timestamp{release.millis + 366 * kDay});
+  EntityOutcome tally = Send(TallyXml(p, "T-late"), kOperator);
+  EXPECT_EQ(tally.return_status, "-216002") << tally.return_info;
+  EXPECT_EQ(FeedStatuses(kAgent, "CEB214", "RET-1"), (S{"2", "120", "100"}));
+  // The lapsed return holds nothing any more: the released list may be cancelled.
+  Declare(CancelXml(invt, "XCXL-1"), kAgent);
+  EXPECT_EQ(List(p).status, "100");
+  EXPECT_GT(ExpectReceiptsValid(), 8);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ExportTest, ::testing::Values("sqlite", "postgresql"),
