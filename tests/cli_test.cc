@@ -298,22 +298,72 @@ TEST_F(CliTest, SummaryPrintsTheContractShapeAndRefusesBadArguments) {
   EXPECT_NE(help.out.find("--item-name-flag"), std::string::npos);
 }
 
+// Reminders of the monthly summary: October's closed lists are due by 16 November 2026
+// (the 15th is a Sunday); once summarised, nothing is due.
+TEST_F(CliTest, SummaryDueRemindsUntilTheMonthIsSummarised) {
+  ASSERT_EQ(Shumao(dir_, "gen --seed 4 --export 80 --from 2026-10-01 --to 2026-10-31 --out x").code,
+            0);
+  rapidjson::Document parties =
+      ParseJson(shumao::testing::ReadFile((dir_ / "x" / "parties.json").string()));
+  ASSERT_TRUE(parties.IsArray());
+  for (const auto& p : parties.GetArray()) {
+    std::string args =
+        std::string("enterprise add --db z.db --code ") + p["code"].GetString() + " --name x";
+    for (const auto& r : p["roles"].GetArray()) args += std::string(" --role ") + r.GetString();
+    ASSERT_EQ(Shumao(dir_, args).code, 0);
+  }
+  ASSERT_EQ(Shumao(dir_, "ingest --db z.db --replay x").code, 0);
+  rapidjson::Document due = ParseJson(Shumao(dir_, "summary-due --db z.db --at 2026-11-10").out);
+  ASSERT_TRUE(due.IsObject());
+  ASSERT_GT(due["due"].Size(), 0u);
+  int64_t lists = 0;
+  for (const auto& d : due["due"].GetArray()) {
+    EXPECT_STREQ(d["month"].GetString(), "2026-10");
+    EXPECT_STREQ(d["deadline"].GetString(), "2026-11-16");
+    EXPECT_EQ(d["daysLeft"].GetInt(), 6);
+    EXPECT_FALSE(d["overdue"].GetBool());
+    lists += d["lists"].GetInt64();
+  }
+  EXPECT_GT(lists, 0);
+  // After the deadline the same lists are overdue.
+  rapidjson::Document late = ParseJson(Shumao(dir_, "summary-due --db z.db --at 2026-11-17").out);
+  ASSERT_GT(late["due"].Size(), 0u);
+  EXPECT_TRUE(late["due"][0]["overdue"].GetBool());
+  EXPECT_EQ(late["due"][0]["daysLeft"].GetInt(), -1);
+  // Summarised: every closed list is in a declaration, nothing is due.
+  ASSERT_EQ(Shumao(dir_, "summary --db z.db --month 2026-10").code, 0);
+  rapidjson::Document after = ParseJson(Shumao(dir_, "summary-due --db z.db --at 2026-11-17").out);
+  EXPECT_EQ(after["due"].Size(), 0u);
+  EXPECT_EQ(Shumao(dir_, "summary-due --db z.db --at 17/11/2026").code, 2);
+}
+
 TEST_F(CliTest, ExportTaxRecordsAndEit) {
-  CommandResult r = Shumao(dir_, "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-01 "
-                                 "--to 2026-10-31 --out r.csv");
+  CommandResult r = Shumao(dir_,
+                           "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-01 "
+                           "--to 2026-10-31 --out r.csv");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "{\"lines\":0,\"qualifying\":0,\"out\":\"r.csv\"}\n");
   std::string csv = shumao::testing::ReadFile((dir_ / "r.csv").string());
   EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");  // BOM, then the Chinese header
   EXPECT_EQ(csv.find("出口日期(export date),"), 3u);
-  ASSERT_EQ(Shumao(dir_, "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-01 "
-                         "--to 2026-10-31 --format xlsx --out r.xlsx").code, 0);
+  ASSERT_EQ(Shumao(dir_,
+                   "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-01 "
+                   "--to 2026-10-31 --format xlsx --out r.xlsx")
+                .code,
+            0);
   EXPECT_EQ(shumao::testing::ReadFile((dir_ / "r.xlsx").string()).substr(0, 2), "PK");
-  EXPECT_EQ(Shumao(dir_, "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-31 "
-                         "--to 2026-10-01 --out r.csv").code, 2);
-  EXPECT_EQ(Shumao(dir_, "export-tax records --db z.db --ebc X --from 2026-10-01 --to 2026-10-31 "
-                         "--format pdf --out r.pdf").code, 2);
-  CommandResult e = Shumao(dir_, "export-tax eit --db z.db --ebc 3201960ABC --year 2026 --small-micro");
+  EXPECT_EQ(Shumao(dir_,
+                   "export-tax records --db z.db --ebc 3201960ABC --from 2026-10-31 "
+                   "--to 2026-10-01 --out r.csv")
+                .code,
+            2);
+  EXPECT_EQ(Shumao(dir_,
+                   "export-tax records --db z.db --ebc X --from 2026-10-01 --to 2026-10-31 "
+                   "--format pdf --out r.pdf")
+                .code,
+            2);
+  CommandResult e =
+      Shumao(dir_, "export-tax eit --db z.db --ebc 3201960ABC --year 2026 --small-micro");
   ASSERT_EQ(e.code, 0) << e.out;
   rapidjson::Document d;
   d.Parse(e.out.c_str());

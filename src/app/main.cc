@@ -421,6 +421,18 @@ int Main(int argc, char** argv) {
                    "1: items also by the list's goods name (itemName)")
       ->check(CLI::IsMember({"1"}));
   summary_cmd->add_option("--out", sum_out, "folder to write the CEB701 and CEB792 XML to");
+  std::string due_at;
+  int due_months = 3;
+  auto* summary_due = app.add_subcommand(
+      "summary-due",
+      "reminders: per month and e-commerce enterprise, the closed lists (statisticsFlag B) "
+      "not yet in a summary declaration, with the deadline (the 15th, moved past holidays), "
+      "the days left and whether it is overdue; prints {\"at\":..,\"due\":[..]}");
+  add_db(summary_due);
+  summary_due->add_option("--at", due_at, "the day to look from, YYYY-MM-DD; default today");
+  summary_due->add_option("--months", due_months, "how many past months to look at")
+      ->check(CLI::Range(1, 24))
+      ->capture_default_str();
 
   auto* export_tax = app.add_subcommand(
       "export-tax", "export tax records for the tax bureau (无票免税, deemed enterprise income tax)");
@@ -602,6 +614,23 @@ int Main(int argc, char** argv) {
     return 0;
   }
 
+  if (*summary_due) {
+    Timestamp at = Clock::System().Now();
+    if (!due_at.empty()) {
+      auto t = ParseDate(due_at);
+      if (!t.ok()) {
+        std::fprintf(stderr, "shumao: --at must be YYYY-MM-DD\n");
+        return 2;
+      }
+      at = Timestamp{t->millis + 12 * 3600 * 1000};  // midday of that Beijing day
+    }
+    auto ctx = Context::Open(copt);
+    if (!ctx.ok()) return Fail(ctx.status());
+    auto due = summary::Pending(*(*ctx)->store, at, due_months);
+    if (!due.ok()) return Fail(due.status());
+    std::printf("%s\n", summary::PendingToJson(*due, at).c_str());
+    return 0;
+  }
   if (*summary_cmd) {
     Status st = summary::CheckRequest(sum_req, Clock::System().Now());
     if (!st.ok()) {

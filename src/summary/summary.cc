@@ -194,7 +194,8 @@ std::string DeclarationToStateJson(const Declaration& d) {
     str("totalPrice", it.total_price.ToString());
     w.Key("lists");
     w.StartArray();
-    for (const std::string& c : it.lists) w.String(c.data(), static_cast<rapidjson::SizeType>(c.size()));
+    for (const std::string& c : it.lists)
+      w.String(c.data(), static_cast<rapidjson::SizeType>(c.size()));
     w.EndArray();
     w.EndObject();
   }
@@ -314,8 +315,8 @@ void AddList(OpenDeclaration& open, const List& list, bool by_name,
     item.qty += line.qty;
     item.total_price += line.total_price;
     if (item.lists.empty() || item.lists.back() != list.cop_no) item.lists.push_back(list.cop_no);
-    d.lines.push_back(LineRef{list.cop_no, list.invt_no, list.logistics_no, line.gcode, line.gnum,
-                              item.gseqno});
+    d.lines.push_back(
+        LineRef{list.cop_no, list.invt_no, list.logistics_no, line.gcode, line.gnum, item.gseqno});
   }
   if (weights) {
     d.list_ids.push_back(list.id);
@@ -415,9 +416,9 @@ StatusOr<std::vector<List>> ReadNewLists(store::Store& store, const Month& m,
   std::vector<List> out;
   int64_t after = 0;
   while (true) {
-    ASSIGN_OR_RETURN(std::vector<store::DocumentRow> rows,
-                     store.DocumentsByStatus("inventories", "CEB603", "899", m.from_ms, m.to_ms,
-                                             after, kPage));
+    ASSIGN_OR_RETURN(
+        std::vector<store::DocumentRow> rows,
+        store.DocumentsByStatus("inventories", "CEB603", "899", m.from_ms, m.to_ms, after, kPage));
     if (rows.empty()) break;
     after = rows.back().id;
     ASSIGN_OR_RETURN(auto marked, store.ReadStateRange(kListNs, IdKey(rows.front().id),
@@ -476,13 +477,13 @@ StatusOr<Summary> Build(store::Store& store, const Request& req, const Clock& cl
     ASSIGN_OR_RETURN(std::vector<List> lists, ReadNewLists(store, m, req.ebc_code));
     std::map<HeadKey, std::vector<const List*>> heads;
     for (const List& l : lists) {
-      heads[HeadKey{l.ebc_code, l.traf_mode, by_owner ? l.owner_code : "", l.country,
-                    l.port_code}]
+      heads[HeadKey{l.ebc_code, l.traf_mode, by_owner ? l.owner_code : "", l.country, l.port_code}]
           .push_back(&l);
     }
     built.clear();
     for (const auto& [key, group] : heads) {
-      for (Declaration& d : GroupHead(group, req, by_owner, now.millis)) built.push_back(std::move(d));
+      for (Declaration& d : GroupHead(group, req, by_owner, now.millis))
+        built.push_back(std::move(d));
     }
     if (built.empty()) break;
     // Numbers, in head order; one application (sumNo) per ebcCode.
@@ -505,7 +506,8 @@ StatusOr<Summary> Build(store::Store& store, const Request& req, const Clock& cl
     int64_t s = existing.next_seq;
     for (const Declaration& d : built) {
       RETURN_IF_ERROR(txn->PutState(kNs, req.month + "/" + Pad(s++, 7), DeclarationToStateJson(d)));
-      for (int64_t id : d.list_ids) RETURN_IF_ERROR(txn->PutState(kListNs, IdKey(id), d.decl_seq_no));
+      for (int64_t id : d.list_ids)
+        RETURN_IF_ERROR(txn->PutState(kListNs, IdKey(id), d.decl_seq_no));
     }
     RETURN_IF_ERROR(txn->Commit());
     break;
@@ -517,9 +519,54 @@ StatusOr<Summary> Build(store::Store& store, const Request& req, const Clock& cl
   CivilTime next_day{out.deadline.year, out.deadline.month, out.deadline.day};
   out.overdue = now.millis >= FromBeijing(next_day).millis + 86400000;
   for (Declaration& d : existing.declarations) {
-    if (req.ebc_code.empty() || d.ebc_code == req.ebc_code) out.declarations.push_back(std::move(d));
+    if (req.ebc_code.empty() || d.ebc_code == req.ebc_code)
+      out.declarations.push_back(std::move(d));
   }
   for (Declaration& d : built) out.declarations.push_back(std::move(d));
+  return out;
+}
+
+StatusOr<std::vector<Due>> Pending(store::Store& store, Timestamp now, int months,
+                                   const Calendar& calendar) {
+  std::vector<Due> out;
+  CivilTime today = ToBeijing(now);
+  int64_t today_days = DaysFromCivil(today.year, today.month, today.day);
+  for (int back = months; back >= 1; --back) {
+    int y = today.year, mo = today.month - back;
+    while (mo < 1) {
+      mo += 12;
+      --y;
+    }
+    char text[8];
+    std::snprintf(text, sizeof text, "%04d-%02d", y, mo);
+    std::optional<Month> m = ParseMonth(text);
+    if (!m) continue;
+    ASSIGN_OR_RETURN(std::vector<List> lists, ReadNewLists(store, *m, ""));
+    std::map<std::string, int64_t> per_ebc;
+    for (const List& l : lists) ++per_ebc[l.ebc_code];
+    Date deadline = calendar.Deadline(y, mo);
+    int days_left =
+        static_cast<int>(DaysFromCivil(deadline.year, deadline.month, deadline.day) - today_days);
+    for (const auto& [ebc, n] : per_ebc) {
+      out.push_back(Due{text, ebc, n, deadline, days_left, days_left < 0});
+    }
+  }
+  return out;
+}
+
+std::string PendingToJson(const std::vector<Due>& due, Timestamp now) {
+  CivilTime t = ToBeijing(now);
+  std::string out = "{\"at\":\"" + FormatDate(Date{t.year, t.month, t.day}) + "\",\"due\":[";
+  for (size_t i = 0; i < due.size(); ++i) {
+    const Due& d = due[i];
+    if (i > 0) out += ',';
+    out += "{\"month\":\"" + d.month + "\",\"ebcCode\":\"";
+    AppendJsonEscaped(out, d.ebc_code);
+    out += "\",\"lists\":" + std::to_string(d.lists) + ",\"deadline\":\"" + FormatDate(d.deadline) +
+           "\",\"daysLeft\":" + std::to_string(d.days_left) +
+           ",\"overdue\":" + (d.overdue ? "true" : "false") + "}";
+  }
+  out += "]}";
   return out;
 }
 

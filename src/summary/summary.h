@@ -60,7 +60,7 @@ struct LineRef {
 };
 
 struct Item {
-  int gseqno = 0;  // 1.. within the declaration
+  int gseqno = 0;                                   // 1.. within the declaration
   std::string gcode, country, currency, item_name;  // item_name only with itemNameFlag 1
   Decimal qty, total_price;
   std::vector<std::string> lists;  // copNos, each once, in list order
@@ -85,7 +85,7 @@ struct Declaration {
 struct Summary {
   std::string month;
   Date deadline;
-  bool overdue = false;  // now is after the deadline day (Beijing)
+  bool overdue = false;                   // now is after the deadline day (Beijing)
   std::vector<Declaration> declarations;  // by declSeqNo; with an ebc, only its own
 };
 
@@ -98,6 +98,22 @@ Status CheckRequest(const Request& request, Timestamp now);
 // CheckRequest; the store's errors.
 StatusOr<Summary> Build(store::Store& store, const Request& request, const Clock& clock,
                         const Calendar& calendar = Calendar::BuiltIn());
+
+// Reminders: per month and e-commerce enterprise, the closed statisticsFlag B lists that
+// no declaration holds yet, with the month's deadline. Looks at the `months` months
+// before the one `now` falls in (the current month's lists are not due yet).
+struct Due {
+  std::string month, ebc_code;
+  int64_t lists = 0;
+  Date deadline;
+  int days_left = 0;  // to the deadline day, Beijing; negative once it has passed
+  bool overdue = false;
+};
+StatusOr<std::vector<Due>> Pending(store::Store& store, Timestamp now, int months = 3,
+                                   const Calendar& calendar = Calendar::BuiltIn());
+// {"at":"YYYY-MM-DD","due":[{"month":..,"ebcCode":..,"lists":..,"deadline":..,
+// "daysLeft":..,"overdue":..}]}
+std::string PendingToJson(const std::vector<Due>& due, Timestamp now);
 
 // The answer of `shumao summary` and POST /api/v1/summaries (CONTRACT.md):
 // {"month":..,"deadline":"YYYY-MM-DD","overdue":..,"declarations":[{"declSeqNo":..,
