@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "http/clearance_json.h"
 #include "http/load.h"
 #include "http/server.h"
+#include "summary/summary.h"
 
 namespace shumao::app {
 
@@ -85,15 +87,197 @@ StatusOr<std::string> RunHttp(const BenchOptions& o, Context& ctx, const std::st
   return std::string(buf);
 }
 
+// ---- The monthly summary: N closed export lists written straight into a fresh store.
+
+// A small deterministic PRNG (splitmix64): the synthetic lists are the same in every run.
+struct SplitMix {
+  uint64_t x;
+  uint64_t Next() {
+    uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
+};
+
+std::string Fen(int64_t fen) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(fen / 100),
+                static_cast<long long>(fen % 100));
+  return buf;
+}
+
+// A closed CEB603 list document as intake and clearance leave it (the body_json has every
+// head field the generator writes, 1 to 3 lines). Heads: 12 enterprises x 3 sites x 8
+// countries = 288; line keys: 64 HS codes per head (the larger heads need two declarations).
+store::DocumentRow SyntheticList(SplitMix& rng, int64_t n, int64_t month_from_ms,
+                                 int64_t month_ms) {
+  struct Site {
+    const char *customs, *traf, *traf_name;
+  };
+  static constexpr Site kSites[] = {
+      {"2301", "5", "航空运输"}, {"2338", "6", "邮政航空"}, {"2305", "4", "公路运输"}};
+  static constexpr const char* kCountries[] = {"502", "303", "304", "116",
+                                               "133", "110", "601", "305"};
+  static constexpr const char* kUnits[] = {"011", "006", "007", "035"};
+  int ebc = rng.Below(12);
+  const Site& site = kSites[rng.Below(3)];
+  const char* country = kCountries[rng.Below(8)];
+  char ebc_code[24], agent_code[24], cop_no[32], invt_no[32], logistics_no[32], guid[48];
+  std::snprintf(ebc_code, sizeof ebc_code, "91320505G7578067%02d", ebc);
+  std::snprintf(agent_code, sizeof agent_code, "91320411J091140%03d", ebc % 4);
+  std::snprintf(cop_no, sizeof cop_no, "WHEE2610%010lld", static_cast<long long>(n));
+  std::snprintf(invt_no, sizeof invt_no, "%s2026E%09lld", site.customs, static_cast<long long>(n));
+  std::snprintf(logistics_no, sizeof logistics_no, "LX%09lldCN", static_cast<long long>(n));
+  std::snprintf(guid, sizeof guid, "%08llX-0000-4000-8000-%012llX",
+                static_cast<unsigned long long>(rng.Next() & 0xFFFFFFFF),
+                static_cast<unsigned long long>(n));
+  int lines = 1 + rng.Below(3);
+  std::string list_json;
+  for (int g = 1; g <= lines; ++g) {
+    int hs = rng.Below(64);
+    int64_t qty = 1 + rng.Below(5);
+    int64_t price = 500 + rng.Below(40000);  // fen
+    char gcode[16];
+    std::snprintf(gcode, sizeof gcode, "%04d%06d", 3901 + hs * 71 % 5600, 100000 + hs * 17);
+    std::string name = "商品" + std::to_string(hs);
+    if (g > 1) list_json += ',';
+    list_json += "{\"gnum\":\"" + std::to_string(g) + "\",\"itemNo\":\"SKU-" + std::to_string(hs) +
+                 "\",\"itemName\":\"" + name + "\",\"gcode\":\"" + gcode + "\",\"gname\":\"" +
+                 name + "\",\"gmodel\":\"规格|品牌:无\",\"barCode\":\"69082647" +
+                 std::to_string(10000 + hs) + "\",\"country\":\"" + country +
+                 "\",\"currency\":\"142\",\"qty\":\"" + std::to_string(qty) + "\",\"qty1\":\"" +
+                 std::to_string(qty) + "\",\"unit\":\"" + kUnits[hs % 4] + "\",\"unit1\":\"" +
+                 kUnits[hs % 4] + "\",\"price\":\"" + Fen(price) + "\",\"totalPrice\":\"" +
+                 Fen(qty * price) + "\"}";
+  }
+  int64_t grams = 100 + rng.Below(5000);
+  std::string weight =
+      std::to_string(grams / 1000) + "." + std::to_string(1000 + grams % 1000).substr(1);
+  std::string body =
+      std::string("{\"InventoryHead\":{\"guid\":\"") + guid +
+      "\",\"appType\":\"1\",\"appTime\":\"20261015120000\",\"appStatus\":\"2\","
+      "\"customsCode\":\"" +
+      site.customs +
+      "\",\"ebpCode\":\"3206946VYC\",\"ebpName\":\"南通金陵出海电子商务有限公司\","
+      "\"orderNo\":\"XCL" +
+      std::to_string(n) +
+      "\",\"logisticsCode\":\"320591T3EY\",\"logisticsName\":\"苏州宏远国际邮件快递有限公司\","
+      "\"logisticsNo\":\"" +
+      logistics_no + "\",\"copNo\":\"" + cop_no + "\",\"invtNo\":\"" + invt_no +
+      "\",\"ieFlag\":\"E\",\"portCode\":\"" + site.customs +
+      "\",\"ieDate\":\"20261015\",\"statisticsFlag\":\"B\",\"agentCode\":\"" + agent_code +
+      "\",\"agentName\":\"常州云购关务服务有限公司\",\"ebcCode\":\"" + ebc_code +
+      "\",\"ebcName\":\"苏州江海家居用品有限公司\",\"ownerCode\":\"" + ebc_code +
+      "\",\"ownerName\":\"苏州江海家居用品有限公司\",\"tradeMode\":\"9610\",\"trafMode\":\"" +
+      site.traf + "\",\"trafName\":\"" + site.traf_name + "\",\"country\":\"" + country +
+      "\",\"POD\":\"" + country +
+      "\",\"freight\":\"0.00\",\"fCurrency\":\"142\",\"fFlag\":\"3\",\"insuredFee\":\"0.00\","
+      "\"iCurrency\":\"142\",\"iFlag\":\"3\",\"wrapType\":\"2\",\"packNo\":\"1\","
+      "\"grossWeight\":\"" +
+      weight + "\",\"netWeight\":\"" + weight + "\"},\"InventoryList\":[" + list_json + "]}";
+  store::DocumentRow row;
+  row.kind = "inventories";
+  row.scope = agent_code;
+  row.key = cop_no;
+  row.alt_key = invt_no;
+  row.message_type = "CEB603";
+  row.status = "899";
+  row.return_info = "离境结关";
+  row.guid = guid;
+  row.sender = agent_code;
+  row.parties = std::string(",") + ebc_code + ",3206946VYC,320591T3EY," + agent_code + ",";
+  row.body_json = std::move(body);
+  row.updated_ms =
+      month_from_ms + static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(month_ms));
+  return row;
+}
+
+// `shumao bench --scenario summary`: N closed lists of October 2026 written into a fresh
+// store, then the floor (every document read back page by page with DocumentsByStatus and
+// its JSON parsed, nothing grouped) and summary::Build of the month.
+StatusOr<std::string> RunSummaryBench(const BenchOptions& o, const std::filesystem::path& dir) {
+  ContextOptions co;
+  co.db = o.db.empty() ? (dir / "bench.db").string() : o.db;
+  co.key_file = (dir / "bench.key").string();
+  co.clearance = false;
+  ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
+  const int64_t from_ms = FromBeijing(CivilTime{2026, 10, 1}).millis;
+  const int64_t to_ms = FromBeijing(CivilTime{2026, 11, 1}).millis;
+  std::fprintf(stderr, "bench: writing %lld closed lists ...\n", static_cast<long long>(o.parcels));
+  auto start = std::chrono::steady_clock::now();
+  SplitMix rng{7};
+  constexpr int64_t kBatch = 20000;
+  for (int64_t n = 0; n < o.parcels;) {
+    ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, ctx->store->BeginWrite());
+    for (int64_t end = std::min(o.parcels, n + kBatch); n < end; ++n) {
+      store::DocumentRow row = SyntheticList(rng, n, from_ms, to_ms - from_ms);
+      RETURN_IF_ERROR(txn->PutDocument(row));
+    }
+    RETURN_IF_ERROR(txn->Commit());
+  }
+  double write_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::fprintf(stderr, "bench: measuring the floor (read and parse) ...\n");
+  start = std::chrono::steady_clock::now();
+  int64_t read = 0, after = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(
+        std::vector<store::DocumentRow> rows,
+        ctx->store->DocumentsByStatus("inventories", "CEB603", "899", from_ms, to_ms, after, 5000));
+    if (rows.empty()) break;
+    after = rows.back().id;
+    for (const store::DocumentRow& r : rows) {
+      rapidjson::Document d;
+      d.Parse(r.body_json.data(), r.body_json.size());
+      read += !d.HasParseError() && d.IsObject();
+    }
+  }
+  double floor_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::fprintf(stderr, "bench: running the summary of 2026-10 ...\n");
+  summary::Request req;
+  req.month = "2026-10";
+  FixedClock clock(Timestamp{FromBeijing(CivilTime{2026, 11, 5}).millis});
+  start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(summary::Summary s, summary::Build(*ctx->store, req, clock));
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int64_t items = 0, lists = 0;
+  for (const summary::Declaration& d : s.declarations) {
+    items += static_cast<int64_t>(d.items.size());
+    lists += static_cast<int64_t>(d.list_ids.size());
+  }
+  ctx.reset();
+  std::filesystem::remove_all(dir);
+  char buf[768];
+  std::snprintf(buf, sizeof buf,
+                "{\"scenario\":\"summary\",\"parcels\":%lld,\"lists_summarized\":%lld,"
+                "\"declarations\":%zu,\"items\":%lld,\"write_s\":%.3f,\"seconds\":%.3f,"
+                "\"parcels_per_s\":%.0f,\"floor_seconds\":%.3f,\"floor_lists_read\":%lld,"
+                "\"floor_parcels_per_s\":%.0f,\"ratio\":%.3f}",
+                static_cast<long long>(o.parcels), static_cast<long long>(lists),
+                s.declarations.size(), static_cast<long long>(items), write_s, secs,
+                o.parcels / secs, floor_s, static_cast<long long>(read), o.parcels / floor_s,
+                floor_s / secs);
+  return std::string(buf);
+}
+
 }  // namespace
 
 StatusOr<std::string> RunBench(const BenchOptions& o) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("shumao-bench-" + RandomToken().substr(0, 8));
   fs::create_directories(dir);
+  if (o.scenario == "summary") return RunSummaryBench(o, dir);
+  const bool exports = o.scenario == "export";
   gen::GenOptions g;
   g.seed = 7;
-  g.import_parcels = std::max<int64_t>(1, o.parcels / 4);
+  (exports ? g.export_parcels : g.import_parcels) = std::max<int64_t>(1, o.parcels / 4);
+  if (exports) {
+    g.from = "2026-10-01";
+    g.to = "2026-10-31";
+  }
   g.out_dir = (dir / "traffic").string();
   std::fprintf(stderr, "bench: generating traffic ...\n");
   ASSIGN_OR_RETURN(gen::GenSummary summary, gen::Generate(g));
@@ -114,7 +298,7 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   co.key_file = (dir / "bench.key").string();
   const bool over_http = o.scenario == "import-http";
   const bool import = o.scenario == "import" || over_http;
-  co.clearance = import;  // intake alone, or intake with import clearance
+  co.clearance = import || exports;  // intake alone, or intake with clearance
   ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
   if (import) {
     std::ifstream in(fs::path(g.out_dir) / "stock.json");
@@ -136,6 +320,18 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
       e.name = p["name"].GetString();
       for (const auto& r : p["roles"].GetArray()) e.roles.emplace_back(r.GetString());
       RETURN_IF_ERROR(ctx->store->PutEnterprise(e));
+      // Every e-commerce enterprise with an overseas warehouse, for its 9810 lists.
+      if (exports && std::find(e.roles.begin(), e.roles.end(), "ebc") != e.roles.end()) {
+        clearance::OverseasWarehouse w;
+        w.ebc_code = e.code;
+        w.code = "LAX01";
+        w.name = w.operator_name = "美国洛杉矶海外仓";
+        w.country = "502";
+        w.address = "1000 Warehouse Way, Los Angeles";
+        w.area_m2 = Decimal::FromInt(12000);
+        w.services = {"一件代发"};
+        RETURN_IF_ERROR(ctx->clearance->AddOverseasWarehouse(w));
+      }
     }
     ctx->intake->InvalidateRegistry();
   }
@@ -171,7 +367,9 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
 
   if (over_http) return RunHttp(o, *ctx, op, bodies, keys, summary.import_parcels, floor_rate, dir);
   std::fprintf(stderr, "bench: running %s ...\n",
-               import ? "intake with import clearance" : "intake");
+               import    ? "intake with import clearance"
+               : exports ? "intake with export clearance"
+                         : "intake");
   auto start = std::chrono::steady_clock::now();
   int64_t accepted = 0;
   double commit_s = 0;
@@ -180,7 +378,7 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
       [&](size_t i) {
         intake::Submission s;
         s.body = bodies[i];
-        s.replay = import;  // decisions dated as declared: the year's quota, the policy
+        s.replay = import || exports;  // decisions dated as declared: quota, policy, months
         s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
         return s;
       },
@@ -193,7 +391,19 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
       &commit_s);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double rate = bodies.size() / secs;
+  const int64_t parcels = summary.import_parcels + summary.export_parcels;
   int64_t released = 0;
+  if (exports) {
+    // The lists that went all the way to 899 (closed on departure).
+    int64_t after = 0;
+    while (true) {
+      auto rows = ctx->store->DocumentsByStatus("inventories", "CEB603", "899", 0,
+                                                std::numeric_limits<int64_t>::max(), after, 5000);
+      if (!rows.ok() || rows->empty()) break;
+      released += static_cast<int64_t>(rows->size());
+      after = rows->back().id;
+    }
+  }
   if (import) {
     // How many lists the run cleared (800) or sent to inspection (500): a benchmark that
     // refused everything would be fast and worthless.
@@ -214,11 +424,11 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
       "{\"scenario\":\"%s\",\"parcels\":%lld,\"messages\":%zu,\"accepted\":%lld,\"seconds\":%.3f,"
       "\"parcels_per_s\":%.0f,\"messages_per_s\":%.0f,\"floor_parcels_per_s\":%.0f,"
       "\"floor_messages_per_s\":%.0f,\"floor_parse_s\":%.3f,\"floor_insert_s\":%.3f,"
-      "\"commit_s\":%.3f,\"ratio\":%.3f,\"lists_released\":%lld}",
-      o.scenario.c_str(), static_cast<long long>(summary.import_parcels), bodies.size(),
-      static_cast<long long>(accepted), secs, summary.import_parcels / secs, rate,
-      summary.import_parcels / (parse_s + insert_s), floor_rate, parse_s, insert_s, commit_s,
-      rate / floor_rate, static_cast<long long>(released));
+      "\"commit_s\":%.3f,\"ratio\":%.3f,\"%s\":%lld}",
+      o.scenario.c_str(), static_cast<long long>(parcels), bodies.size(),
+      static_cast<long long>(accepted), secs, parcels / secs, rate, parcels / (parse_s + insert_s),
+      floor_rate, parse_s, insert_s, commit_s, rate / floor_rate,
+      exports ? "lists_closed" : "lists_released", static_cast<long long>(released));
   return std::string(buf);
 }
 

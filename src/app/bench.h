@@ -10,10 +10,10 @@
 namespace shumao::app {
 
 struct BenchOptions {
-  std::string scenario = "intake";
-  int64_t parcels = 100000;  // messages for the intake scenario
-  std::string db;            // default: a temporary SQLite file
-  double rate = 2000;        // import-http: offered parcels per second
+  std::string scenario = "intake";  // intake, import, import-http, export, summary
+  int64_t parcels = 100000;         // messages (intake, import, export); closed lists (summary)
+  std::string db;                   // default: a temporary SQLite file
+  double rate = 2000;               // import-http: offered parcels per second
 };
 
 // The result as one JSON object (CONTRACT.md).

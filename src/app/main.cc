@@ -550,10 +550,13 @@ int Main(int argc, char** argv) {
       ->add_option("--scenario", bopt.scenario,
                    "intake (messages through intake alone), import (intake with import "
                    "clearance: match, quota, tax, lanes, receipts) or import-http (import "
-                   "clearance through a real server on loopback at --rate parcels/s: latency)")
-      ->check(CLI::IsMember({"intake", "import", "import-http"}))
+                   "clearance through a real server on loopback at --rate parcels/s: latency), "
+                   "export (intake with export clearance, October's traffic, to 899) or summary "
+                   "(the monthly summary of --parcels closed lists written into a fresh store)")
+      ->check(CLI::IsMember({"intake", "import", "import-http", "export", "summary"}))
       ->capture_default_str();
-  bench->add_option("--parcels", bopt.parcels, "messages to push through (parcels × about 4.5)")
+  bench->add_option("--parcels", bopt.parcels,
+                    "messages to push through (parcels × about 4.5); summary: closed lists")
       ->capture_default_str();
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
   bench->add_option("--rate", bopt.rate, "import-http: offered parcels per second")
