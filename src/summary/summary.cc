@@ -330,7 +330,9 @@ std::vector<Declaration> GroupHead(const std::vector<const List*>& lists, const 
                                    bool by_owner, int64_t now_ms) {
   bool by_name = req.item_name_flag == "1";
   std::vector<OpenDeclaration> decls;
-  std::vector<size_t> with_room;  // indices into decls that are not full
+  // Indices into decls that may take a list: every declaration of the head, full ones too
+  // (a full declaration still takes a list whose keys it already has).
+  std::vector<size_t> with_room;
   auto open_new = [&](const List& first) -> OpenDeclaration& {
     OpenDeclaration& o = decls.emplace_back();
     Declaration& d = o.decl;
@@ -378,9 +380,6 @@ std::vector<Declaration> GroupHead(const std::vector<const List*>& lists, const 
         AddList(open_new(*list), *list, by_name, &chunk, from == 0);
       }
     }
-    std::erase_if(with_room, [&](size_t i) {
-      return decls[i].index.size() >= static_cast<size_t>(req.max_items);
-    });
   }
   std::vector<Declaration> out;
   out.reserve(decls.size());

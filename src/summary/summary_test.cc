@@ -36,7 +36,7 @@ struct TLine {
 
 struct TList {
   std::string cop_no, invt_no, ebc = "3201960ABC", traf = "5", owner = "3201960ABC",
-                                 country = "132", port = "2317", flag = "B";
+                               country = "132", port = "2317", flag = "B";
   std::string gross = "1.5", net = "1.2";
   std::vector<TLine> lines;
 };
@@ -51,21 +51,27 @@ std::string ListXml(const TList& l) {
       "<ceb:guid>0DE68E7F-5902-4875-9CB4-DCFABD95BCB0</ceb:guid><ceb:appType>1</ceb:appType>"
       "<ceb:appTime>20261001120000</ceb:appTime><ceb:appStatus>2</ceb:appStatus>"
       "<ceb:customsCode>2317</ceb:customsCode><ceb:ebpCode>3201960EBP</ceb:ebpCode>"
-      "<ceb:ebpName>平台</ceb:ebpName><ceb:orderNo>O" + l.cop_no + "</ceb:orderNo>"
+      "<ceb:ebpName>平台</ceb:ebpName><ceb:orderNo>O" +
+      l.cop_no +
+      "</ceb:orderNo>"
       "<ceb:logisticsCode>320136ZF0M</ceb:logisticsCode><ceb:logisticsName>物流</ceb:logisticsName>"
-      "<ceb:logisticsNo>W" + l.cop_no + "</ceb:logisticsNo><ceb:copNo>" + l.cop_no +
+      "<ceb:logisticsNo>W" +
+      l.cop_no + "</ceb:logisticsNo><ceb:copNo>" + l.cop_no +
       "</ceb:copNo><ceb:ieFlag>E</ceb:ieFlag><ceb:portCode>" + l.port +
       "</ceb:portCode><ceb:ieDate>20261001</ceb:ieDate><ceb:statisticsFlag>" + l.flag +
       "</ceb:statisticsFlag><ceb:agentCode>3205918PQX</ceb:agentCode>"
-      "<ceb:agentName>苏州众诚国际报关有限公司</ceb:agentName><ceb:ebcCode>" + l.ebc +
-      "</ceb:ebcCode><ceb:ebcName>电商" + l.ebc + "</ceb:ebcName><ceb:ownerCode>" + l.owner +
+      "<ceb:agentName>苏州众诚国际报关有限公司</ceb:agentName><ceb:ebcCode>" +
+      l.ebc + "</ceb:ebcCode><ceb:ebcName>电商" + l.ebc + "</ceb:ebcName><ceb:ownerCode>" +
+      l.owner +
       "</ceb:ownerCode><ceb:ownerName>生产</ceb:ownerName><ceb:tradeMode>9610</ceb:tradeMode>"
-      "<ceb:trafMode>" + l.traf + "</ceb:trafMode><ceb:country>" + l.country +
+      "<ceb:trafMode>" +
+      l.traf + "</ceb:trafMode><ceb:country>" + l.country +
       "</ceb:country><ceb:POD>132</ceb:POD><ceb:freight>0</ceb:freight>"
       "<ceb:fCurrency>142</ceb:fCurrency><ceb:fFlag>3</ceb:fFlag><ceb:insuredFee>0</ceb:insuredFee>"
       "<ceb:iCurrency>142</ceb:iCurrency><ceb:iFlag>3</ceb:iFlag><ceb:wrapType>2</ceb:wrapType>"
-      "<ceb:packNo>1</ceb:packNo><ceb:grossWeight>" + l.gross + "</ceb:grossWeight><ceb:netWeight>" +
-      l.net + "</ceb:netWeight></ceb:InventoryHead>";
+      "<ceb:packNo>1</ceb:packNo><ceb:grossWeight>" +
+      l.gross + "</ceb:grossWeight><ceb:netWeight>" + l.net +
+      "</ceb:netWeight></ceb:InventoryHead>";
   int gnum = 0;
   for (const TLine& t : l.lines) {
     x += "<ceb:InventoryList><ceb:gnum>" + std::to_string(++gnum) +
@@ -73,9 +79,10 @@ std::string ListXml(const TList& l) {
          "</ceb:itemName><ceb:gcode>" + t.gcode + "</ceb:gcode><ceb:gname>" + t.item_name +
          "</ceb:gname><ceb:gmodel>型号</ceb:gmodel><ceb:barCode>无</ceb:barCode><ceb:country>" +
          t.country + "</ceb:country><ceb:currency>" + t.currency + "</ceb:currency><ceb:qty>" +
-         t.qty + "</ceb:qty><ceb:qty1>" + t.qty + "</ceb:qty1><ceb:unit>007</ceb:unit>"
-         "<ceb:unit1>007</ceb:unit1><ceb:price>1</ceb:price><ceb:totalPrice>" + t.total +
-         "</ceb:totalPrice></ceb:InventoryList>";
+         t.qty + "</ceb:qty><ceb:qty1>" + t.qty +
+         "</ceb:qty1><ceb:unit>007</ceb:unit>"
+         "<ceb:unit1>007</ceb:unit1><ceb:price>1</ceb:price><ceb:totalPrice>" +
+         t.total + "</ceb:totalPrice></ceb:InventoryList>";
   }
   x += "</ceb:Inventory><ceb:BaseTransfer><ceb:copCode>3205918PQX</ceb:copCode>"
        "<ceb:copName>报关</ceb:copName><ceb:dxpMode>DXP</ceb:dxpMode><ceb:dxpId>DXPENT1</ceb:dxpId>"
@@ -182,8 +189,9 @@ std::vector<std::pair<TList, Timestamp>> VariedLists() {
       t.total = std::to_string(10 + i) + "." + std::to_string(10 + (i * 7 + j) % 90) + "3";
       l.lines.push_back(t);
     }
-    Timestamp when = i % 10 == 9 ? Day(2026, 9, 30, 23) : i % 10 == 8 ? Day(2026, 11, 1, 0)
-                                                                       : Day(2026, 10, 1 + i % 30);
+    Timestamp when = i % 10 == 9   ? Day(2026, 9, 30, 23)
+                     : i % 10 == 8 ? Day(2026, 11, 1, 0)
+                                   : Day(2026, 10, 1 + i % 30);
     out.emplace_back(std::move(l), when);
   }
   // The month's edges in Beijing time: the first and the last millisecond are in it.
@@ -223,8 +231,8 @@ std::map<Head, std::map<Key, Sums>> Expected(const std::vector<std::pair<TList, 
   return out;
 }
 
-void CheckAgainst(const Summary& s, const std::map<Head, std::map<Key, Sums>>& want,
-                  bool by_name, const std::set<std::string>& a_lists) {
+void CheckAgainst(const Summary& s, const std::map<Head, std::map<Key, Sums>>& want, bool by_name,
+                  const std::set<std::string>& a_lists) {
   std::map<Head, std::map<Key, Sums>> got;
   std::map<std::string, std::string> list_decl;  // copNo -> declSeqNo
   std::set<std::string> numbers;
@@ -338,6 +346,35 @@ TEST_P(SummaryTest, FiftyOneDistinctItemsMakeTwoDeclarations) {
   EXPECT_EQ(again.declarations[2].lines.size() + again.declarations[3].lines.size(), 60u);
 }
 
+// A declaration with its 50 items still takes every later list whose keys it already has:
+// 50 keys in 200 lists make one declaration, not four.
+TEST_P(SummaryTest, AFullDeclarationTakesListsOfItsOwnKeys) {
+  for (int i = 0; i < 200; ++i) {
+    TList l;
+    l.cop_no = "R" + std::to_string(i);
+    l.lines = {{std::to_string(6404110000LL + i % 50), "132", "142", "鞋", "1", "1.10"}};
+    Close(l, Day(2026, 10, 5));
+  }
+  TList fresh;
+  fresh.cop_no = "NEW";
+  fresh.lines = {{"6404110000", "132", "142", "鞋", "1", "1.10"},
+                 {"9999990000", "132", "142", "新", "1", "2.00"}};
+  Close(fresh, Day(2026, 10, 6));
+  Summary s = Run(October());
+  ASSERT_EQ(s.declarations.size(), 2u);
+  EXPECT_EQ(s.declarations[0].items.size(), 50u);
+  size_t lists = 0;
+  for (const Item& it : s.declarations[0].items) {
+    EXPECT_EQ(it.lists.size(), 4u) << it.gcode;
+    EXPECT_EQ(it.qty, Decimal::FromInt(4));
+    lists += it.lists.size();
+  }
+  EXPECT_EQ(lists, 200u);
+  // The list with a key the full declaration lacks goes, whole, into a new one.
+  EXPECT_EQ(s.declarations[1].items.size(), 2u);
+  EXPECT_EQ(s.declarations[1].items[0].lists, std::vector<std::string>{"NEW"});
+}
+
 TEST_P(SummaryTest, RerunIsIdenticalAndLaterListsFormNewDeclarations) {
   auto all = VariedLists();
   for (const auto& [l, when] : all) Close(l, when);
@@ -379,12 +416,13 @@ TEST_P(SummaryTest, AnswerShapeDeadlineAndOverdue) {
   EXPECT_EQ(FormatDate(s.deadline), "2026-11-16");  // the 15th is a Sunday
   EXPECT_FALSE(s.overdue);
   EXPECT_TRUE(Run(October(), Day(2026, 11, 17, 0)).overdue);
-  EXPECT_EQ(SummaryToJson(s),
-            "{\"month\":\"2026-10\",\"deadline\":\"2026-11-16\",\"overdue\":false,"
-            "\"declarations\":[{\"declSeqNo\":\"2317202610H0000001\",\"ebcCode\":\"3201960ABC\","
-            "\"trafMode\":\"5\",\"ownerCode\":\"\",\"country\":\"132\",\"portCode\":\"2317\","
-            "\"items\":[{\"gseqno\":1,\"gcode\":\"6404110000\",\"country\":\"132\","
-            "\"currency\":\"142\",\"qty\":\"3.5\",\"totalPrice\":\"161.005\",\"lists\":[\"ONE\"]}]}]}");
+  EXPECT_EQ(
+      SummaryToJson(s),
+      "{\"month\":\"2026-10\",\"deadline\":\"2026-11-16\",\"overdue\":false,"
+      "\"declarations\":[{\"declSeqNo\":\"2317202610H0000001\",\"ebcCode\":\"3201960ABC\","
+      "\"trafMode\":\"5\",\"ownerCode\":\"\",\"country\":\"132\",\"portCode\":\"2317\","
+      "\"items\":[{\"gseqno\":1,\"gcode\":\"6404110000\",\"country\":\"132\","
+      "\"currency\":\"142\",\"qty\":\"3.5\",\"totalPrice\":\"161.005\",\"lists\":[\"ONE\"]}]}]}");
 }
 
 TEST_P(SummaryTest, RefusesBadRequests) {
@@ -417,8 +455,8 @@ TEST_P(SummaryTest, MessagesValidateAgainstTheOfficialXsd) {
     std::string xml = ceb::EncodeXml(m);
     ASSERT_OK((*xsd)->Validate(xml, ceb::Direction::kExport));
     ASSERT_TRUE(ceb::DecodeXml(xml).ok());
-    ASSERT_OK((*xsd)->Validate(ceb::EncodeXml(BuildApplicationReceipt(m, t)),
-                               ceb::Direction::kExport));
+    ASSERT_OK(
+        (*xsd)->Validate(ceb::EncodeXml(BuildApplicationReceipt(m, t)), ceb::Direction::kExport));
   }
   std::vector<ceb::Message> results = BuildResults(s, t);
   ASSERT_EQ(results.size(), 1u);

@@ -93,6 +93,11 @@ CREATE TABLE module_state (
     {3, R"sql(
 CREATE INDEX documents_kind_status_updated ON documents (kind, status, updated_ms);
 )sql"},
+    // Paging a status in id order (DocumentsByStatus) walks this index instead of sorting
+    // the whole window on every page.
+    {4, R"sql(
+CREATE INDEX documents_kind_status_id ON documents (kind, status, id);
+)sql"},
 };
 
 // Identity columns rather than serial: the SQL-standard spelling, same sequence behaviour.
@@ -175,6 +180,11 @@ CREATE TABLE module_state (
 )sql"},
     {3, R"sql(
 CREATE INDEX documents_kind_status_updated ON documents (kind, status, updated_ms);
+)sql"},
+    // Paging a status in id order (DocumentsByStatus) walks this index instead of sorting
+    // the whole window on every page.
+    {4, R"sql(
+CREATE INDEX documents_kind_status_id ON documents (kind, status, id);
 )sql"},
 };
 

@@ -263,8 +263,9 @@ constexpr char kBuyerHasDocumentWith[] =
     "AND parties LIKE ?2 ESCAPE '\\' LIMIT 1";
 constexpr char kDocumentsByStatus[] =
     "SELECT " SHUMAO_DOC_COLUMNS
-    " FROM documents WHERE kind = ?1 AND status = ?3 AND updated_ms >= ?4 AND updated_ms < ?5 "
-    "AND message_type = ?2 AND deleted = 0 AND id > ?6 ORDER BY id LIMIT ?7";
+    " FROM documents INDEXED BY documents_kind_status_id WHERE kind = ?1 AND status = ?3 "
+    "AND id > ?6 AND updated_ms >= ?4 AND updated_ms < ?5 AND message_type = ?2 AND deleted = 0 "
+    "ORDER BY id LIMIT ?7";
 constexpr char kHistory[] =
     "SELECT status, time_ms, info FROM doc_history WHERE document_id = ?1 ORDER BY id";
 constexpr char kReceipts[] =
@@ -640,12 +641,9 @@ class SqliteStore final : public Store {
     });
   }
 
-  StatusOr<std::vector<DocumentRow>> DocumentsByStatus(const std::string& kind,
-                                                       const std::string& message_type,
-                                                       const std::string& status,
-                                                       int64_t updated_from_ms,
-                                                       int64_t updated_to_ms, int64_t after_id,
-                                                       int limit) override {
+  StatusOr<std::vector<DocumentRow>> DocumentsByStatus(
+      const std::string& kind, const std::string& message_type, const std::string& status,
+      int64_t updated_from_ms, int64_t updated_to_ms, int64_t after_id, int limit) override {
     if (limit <= 0) return std::vector<DocumentRow>();
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<DocumentRow>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kDocumentsByStatus));
