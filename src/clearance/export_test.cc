@@ -823,9 +823,10 @@ TEST_P(ExportTest, SimplifiedHsCodesFollowTheMode) {
     SendAll(p);
     store::DocumentRow list = List(p);
     EXPECT_EQ(list.status, c.accepted ? "399" : "100") << list.return_info;
-    if (!c.accepted)
+    if (!c.accepted) {
       EXPECT_NE(list.return_info.find("商品编码[" + c.gcode + "]"), std::string::npos)
           << list.return_info;
+    }
   }
 }
 

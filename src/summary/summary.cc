@@ -536,7 +536,7 @@ StatusOr<std::vector<Due>> Pending(store::Store& store, Timestamp now, int month
       mo += 12;
       --y;
     }
-    char text[8];
+    char text[16];
     std::snprintf(text, sizeof text, "%04d-%02d", y, mo);
     std::optional<Month> m = ParseMonth(text);
     if (!m) continue;
