@@ -73,24 +73,9 @@ bool Contains(const std::string& s, const char* part) { return s.find(part) != s
   return result;
 }
 
-class ExportFlowTest : public ::testing::Test {
+class ExportFlowTest : public shumao::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("shumao-export-flow-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    log_ = (dir_ / "stderr.log").string();
-  }
-  void TearDown() override {
-    if (!HasFailure())
-      fs::remove_all(dir_);
-    else
-      std::printf("export flow: files kept in %s\n", dir_.c_str());
-  }
-  CommandResult Run(const std::string& args) { return Shumao(args, log_); }
-
-  fs::path dir_;
-  std::string log_;
+  ExportFlowTest() : ScratchTest("export-flow") {}
 };
 
 TEST_F(ExportFlowTest, CleanListsCloseAndEachFaultEndsAsItShould) {

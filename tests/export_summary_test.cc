@@ -193,24 +193,9 @@ double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-class ExportSummaryTest : public ::testing::Test {
+class ExportSummaryTest : public shumao::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("shumao-export-summary-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    log_ = (dir_ / "stderr.log").string();
-  }
-  void TearDown() override {
-    if (!HasFailure())
-      fs::remove_all(dir_);
-    else
-      std::printf("export summary: files kept in %s\n", dir_.c_str());
-  }
-  CommandResult Run(const std::string& args) { return Shumao(args, log_); }
-
-  fs::path dir_;
-  std::string log_;
+  ExportSummaryTest() : ScratchTest("export-summary") {}
 };
 
 TEST_F(ExportSummaryTest, OctoberSummaryMatchesTheGroupingRecomputedFromTheListXml) {

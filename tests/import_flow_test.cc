@@ -125,26 +125,9 @@ std::string Str(const rapidjson::Value& o, const char* name) {
   return result;
 }
 
-class ImportFlowTest : public ::testing::Test {
+class ImportFlowTest : public shumao::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("shumao-import-flow-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    log_ = (dir_ / "stderr.log").string();
-  }
-  void TearDown() override {
-    if (!HasFailure())
-      fs::remove_all(dir_);
-    else
-      std::printf("import flow: files kept in %s\n", dir_.c_str());
-  }
-
-  // `shumao ARGS` with the database; stderr to the log.
-  CommandResult Run(const std::string& args) { return Shumao(args, log_); }
-
-  fs::path dir_;
-  std::string log_;
+  ImportFlowTest() : ScratchTest("import-flow") {}
 };
 
 TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -16,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -133,6 +135,35 @@ inline std::string Yuan(int64_t fen) {
                 static_cast<long long>(fen % 100));
   return buf;
 }
+
+// A test with a scratch folder of its own (removed after a pass, kept and named on stdout
+// after a failure) and a log file that collects the commands' stderr.
+class ScratchTest : public ::testing::Test {
+ protected:
+  explicit ScratchTest(std::string name) : name_(std::move(name)) {}
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("shumao-" + name_ + "-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    log_ = (dir_ / "stderr.log").string();
+  }
+  void TearDown() override {
+    if (!HasFailure()) {
+      std::filesystem::remove_all(dir_);
+    } else {
+      std::printf("%s: files kept in %s\n", name_.c_str(), dir_.c_str());
+    }
+  }
+  // `shumao ARGS`, stderr to the log.
+  CommandResult Run(const std::string& args) { return Shumao(args, log_); }
+
+  std::filesystem::path dir_;
+  std::string log_;
+
+ private:
+  std::string name_;
+};
 
 }  // namespace shumao::testing
 
