@@ -843,8 +843,8 @@ TEST_P(ClearanceHttpTest, WithoutTokenOrEngine) {
 
 TEST_P(ClearanceHttpTest, ExportTaxRecordsForTaxUsersAndTheEnterprise) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  const std::string q = std::string("/api/v1/export-tax/records?ebcCode=") + kEbc +
-                        "&from=2026-10-01&to=2026-10-31";
+  const std::string q =
+      std::string("/api/v1/export-tax/records?ebcCode=") + kEbc + "&from=2026-10-01&to=2026-10-31";
   auto r = Get(ebc_, q);
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;

@@ -435,7 +435,8 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
 
   auto* export_tax = app.add_subcommand(
-      "export-tax", "export tax records for the tax bureau (无票免税, deemed enterprise income tax)");
+      "export-tax",
+      "export tax records for the tax bureau (无票免税, deemed enterprise income tax)");
   export_tax->require_subcommand(1);
   exporttax::RecordsRequest etx_req;
   std::string etx_format = "csv", etx_out;
@@ -448,8 +449,7 @@ int Main(int argc, char** argv) {
       ->required();
   etx_records->add_option("--from", etx_req.from, "first release day, YYYY-MM-DD (Beijing)")
       ->required();
-  etx_records->add_option("--to", etx_req.to, "last release day, YYYY-MM-DD (Beijing)")
-      ->required();
+  etx_records->add_option("--to", etx_req.to, "last release day, YYYY-MM-DD (Beijing)")->required();
   etx_records->add_option("--format", etx_format, "csv (UTF-8 with BOM), xlsx or json")
       ->check(CLI::IsMember({"csv", "xlsx", "json"}))
       ->capture_default_str();
@@ -460,8 +460,7 @@ int Main(int argc, char** argv) {
       "the deemed enterprise income tax estimate of a year (公告2019年第36号): revenue of the "
       "qualifying CNY lines × 4%, × 25% or the small and micro rate; prints JSON");
   add_db(etx_eit);
-  etx_eit->add_option("--ebc", eit_req.ebc_code, "the e-commerce enterprise (ebcCode)")
-      ->required();
+  etx_eit->add_option("--ebc", eit_req.ebc_code, "the e-commerce enterprise (ebcCode)")->required();
   etx_eit->add_option("--year", eit_req.year, "YYYY")->required()->check(CLI::Range(2020, 2100));
   etx_eit->add_flag("--small-micro", eit_req.small_micro,
                     "the enterprise is a small and micro enterprise (小型微利企业)");
@@ -497,8 +496,9 @@ int Main(int argc, char** argv) {
   add_db(quota_audit);
   quota_audit->add_option("--year", quota_year, "calendar year")->required();
 
-  auto* overseas = app.add_subcommand(
-      "overseas-warehouse", "e-commerce enterprises' overseas warehouses (海外仓, needed for 9810)");
+  auto* overseas =
+      app.add_subcommand("overseas-warehouse",
+                         "e-commerce enterprises' overseas warehouses (海外仓, needed for 9810)");
   overseas->require_subcommand(1);
   clearance::OverseasWarehouse ow;
   std::string ow_area;
@@ -555,8 +555,9 @@ int Main(int argc, char** argv) {
                    "(the monthly summary of --parcels closed lists written into a fresh store)")
       ->check(CLI::IsMember({"intake", "import", "import-http", "export", "summary"}))
       ->capture_default_str();
-  bench->add_option("--parcels", bopt.parcels,
-                    "messages to push through (parcels × about 4.5); summary: closed lists")
+  bench
+      ->add_option("--parcels", bopt.parcels,
+                   "messages to push through (parcels × about 4.5); summary: closed lists")
       ->capture_default_str();
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
   bench->add_option("--rate", bopt.rate, "import-http: offered parcels per second")

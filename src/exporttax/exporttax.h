@@ -175,9 +175,9 @@ struct EitEstimate {
   std::string ebc_code, ebc_name;
   int year = 0;
   int lines = 0, qualifying_lines = 0;
-  Decimal revenue;         // CNY, qualifying lines, exact
-  Decimal taxable_income;  // to the fen
-  Decimal tax;             // to the fen
+  Decimal revenue;                    // CNY, qualifying lines, exact
+  Decimal taxable_income;             // to the fen
+  Decimal tax;                        // to the fen
   Decimal taxable_income_rate, rate;  // the rate applied to the taxable income
   std::string basis;                  // "standard" or "small-micro"
   bool small_micro_requested = false;

@@ -52,15 +52,24 @@ std::string ListXml(const TList& l) {
       "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"><ceb:Inventory><ceb:InventoryHead>"
       "<ceb:guid>0DE68E7F-5902-4875-9CB4-DCFABD95BCB0</ceb:guid><ceb:appType>1</ceb:appType>"
       "<ceb:appTime>20261001120000</ceb:appTime><ceb:appStatus>2</ceb:appStatus>"
-      "<ceb:customsCode>" + l.customs + "</ceb:customsCode><ceb:ebpCode>3201960EBP</ceb:ebpCode>"
-      "<ceb:ebpName>平台</ceb:ebpName><ceb:orderNo>O" + l.cop_no + "</ceb:orderNo>"
+      "<ceb:customsCode>" +
+      l.customs +
+      "</ceb:customsCode><ceb:ebpCode>3201960EBP</ceb:ebpCode>"
+      "<ceb:ebpName>平台</ceb:ebpName><ceb:orderNo>O" +
+      l.cop_no +
+      "</ceb:orderNo>"
       "<ceb:logisticsCode>320136ZF0M</ceb:logisticsCode><ceb:logisticsName>物流</ceb:logisticsName>"
-      "<ceb:logisticsNo>W" + l.cop_no + "</ceb:logisticsNo><ceb:copNo>" + l.cop_no +
+      "<ceb:logisticsNo>W" +
+      l.cop_no + "</ceb:logisticsNo><ceb:copNo>" + l.cop_no +
       "</ceb:copNo><ceb:ieFlag>E</ceb:ieFlag><ceb:portCode>2317</ceb:portCode>"
       "<ceb:ieDate>20261001</ceb:ieDate><ceb:statisticsFlag>B</ceb:statisticsFlag>"
       "<ceb:agentCode>3205918PQX</ceb:agentCode><ceb:agentName>报关行</ceb:agentName>"
-      "<ceb:ebcCode>" + l.ebc + "</ceb:ebcCode><ceb:ebcName>苏州某电商</ceb:ebcName>"
-      "<ceb:ownerCode>" + l.ebc + "</ceb:ownerCode><ceb:ownerName>生产</ceb:ownerName>"
+      "<ceb:ebcCode>" +
+      l.ebc +
+      "</ceb:ebcCode><ceb:ebcName>苏州某电商</ceb:ebcName>"
+      "<ceb:ownerCode>" +
+      l.ebc +
+      "</ceb:ownerCode><ceb:ownerName>生产</ceb:ownerName>"
       "<ceb:tradeMode>9610</ceb:tradeMode><ceb:trafMode>5</ceb:trafMode>"
       "<ceb:country>502</ceb:country><ceb:POD>502</ceb:POD><ceb:freight>0</ceb:freight>"
       "<ceb:fCurrency>142</ceb:fCurrency><ceb:fFlag>3</ceb:fFlag><ceb:insuredFee>0</ceb:insuredFee>"
@@ -73,10 +82,11 @@ std::string ListXml(const TList& l) {
          "</ceb:gnum><ceb:itemNo>SKU</ceb:itemNo><ceb:itemName>" + t.gname +
          "</ceb:itemName><ceb:gcode>" + t.gcode + "</ceb:gcode><ceb:gname>" + t.gname +
          "</ceb:gname><ceb:gmodel>型号</ceb:gmodel><ceb:barCode>无</ceb:barCode>"
-         "<ceb:country>502</ceb:country><ceb:currency>" + t.currency + "</ceb:currency><ceb:qty>" +
-         t.qty + "</ceb:qty><ceb:qty1>" + t.qty + "</ceb:qty1><ceb:unit>" + t.unit +
-         "</ceb:unit><ceb:unit1>" + t.unit + "</ceb:unit1><ceb:price>" + t.price +
-         "</ceb:price><ceb:totalPrice>" + t.total + "</ceb:totalPrice></ceb:InventoryList>";
+         "<ceb:country>502</ceb:country><ceb:currency>" +
+         t.currency + "</ceb:currency><ceb:qty>" + t.qty + "</ceb:qty><ceb:qty1>" + t.qty +
+         "</ceb:qty1><ceb:unit>" + t.unit + "</ceb:unit><ceb:unit1>" + t.unit +
+         "</ceb:unit1><ceb:price>" + t.price + "</ceb:price><ceb:totalPrice>" + t.total +
+         "</ceb:totalPrice></ceb:InventoryList>";
   }
   x += "</ceb:Inventory><ceb:BaseTransfer><ceb:copCode>3205918PQX</ceb:copCode>"
        "<ceb:copName>报关</ceb:copName><ceb:dxpMode>DXP</ceb:dxpMode><ceb:dxpId>DXPENT1</ceb:dxpId>"
@@ -125,7 +135,8 @@ class ExportTaxTest : public ::testing::TestWithParam<std::string> {
     auto s = store::Store::Open(store::StoreConfig{url});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    ASSERT_OK(store_->PutEnterprise(registry::Enterprise{kEbc, "苏州某电商", {"ebc"}, "suzhou", ""}));
+    ASSERT_OK(
+        store_->PutEnterprise(registry::Enterprise{kEbc, "苏州某电商", {"ebc"}, "suzhou", ""}));
   }
   void TearDown() override {
     store_.reset();
@@ -163,13 +174,13 @@ class ExportTaxTest : public ::testing::TestWithParam<std::string> {
 
   // October 2026: four qualifying or failing lists of kEbc, and some that do not count.
   void PutOctober() {
-    TLine tee;  // qualifies: 37.50 CNY
+    TLine tee;                                                             // qualifies: 37.50 CNY
     TLine alu{"7604101000", "铝型材", "035", "2", "50", "100.00", "142"};  // condition 3
     TLine big{"6204430000", "连衣裙", "011", "7", "176.36684", "1234.56789", "142"};
     TLine usd{"6109100000", "棉制T恤", "011", "1", "10", "10.00", "502"};
-    TLine noname{"6109100000", "", "011", "1", "20", "20.00", "142"};      // condition 1
+    TLine noname{"6109100000", "", "011", "1", "20", "20.00", "142"};  // condition 1
     Put({"COP001", "23172026E000000001", kEbc, "2317", {tee, alu}}, At(2026, 10, 1, 0, 30),
-        At(2026, 10, 3));                                                  // closed 899
+        At(2026, 10, 3));                                                         // closed 899
     Put({"COP002", "22442026E000000002", kEbc, "2244", {tee}}, At(2026, 10, 2));  // condition 2
     Put({"COP003", "23172026E000000003", kEbc, "2317", {big, usd}}, At(2026, 10, 31, 23, 59));
     Put({"COP004", "23172026E000000004", kEbc, "2317", {noname}}, At(2026, 10, 15));
@@ -270,8 +281,9 @@ TEST_P(ExportTaxTest, CsvHasABomAChineseHeaderAndExactRows) {
   EXPECT_EQ(rows[5],
             "2026-10-31,23172026E000000003,COP003,1,连衣裙,6204430000,011,件,7,176.36684,"
             "1234.56789,142,2317,是,是,是,是,");
-  EXPECT_EQ(rows[3].substr(0, rows[3].find(",否,是,否,")),
-            "2026-10-02,22442026E000000002,COP002,1,棉制T恤,6109100000,011,件,3,12.5,37.5,142,2244,是");
+  EXPECT_EQ(
+      rows[3].substr(0, rows[3].find(",否,是,否,")),
+      "2026-10-02,22442026E000000002,COP002,1,棉制T恤,6109100000,011,件,3,12.5,37.5,142,2244,是");
   EXPECT_NE(rows[3].find("条件2: 申报海关2244不在综试区所在地"), std::string::npos);
 }
 
@@ -312,10 +324,10 @@ TEST_P(ExportTaxTest, JsonAndTotals) {
     got.push_back(x.key + " " + x.currency + " " + std::to_string(x.lines) + " " +
                   Amount(x.amount));
   }
-  EXPECT_EQ(got, (std::vector<std::string>{
-                     "all 142 5 1429.56789", "all 502 1 10.00", "qualifying 142 2 1272.06789",
-                     "qualifying 502 1 10.00", "failed-1 142 1 20.00", "failed-2 142 1 37.50",
-                     "failed-3 142 1 100.00"}));
+  EXPECT_EQ(got, (std::vector<std::string>{"all 142 5 1429.56789", "all 502 1 10.00",
+                                           "qualifying 142 2 1272.06789", "qualifying 502 1 10.00",
+                                           "failed-1 142 1 20.00", "failed-2 142 1 37.50",
+                                           "failed-3 142 1 100.00"}));
   std::string json = RecordsToJson(r);
   EXPECT_NE(json.find("\"amount\":\"1234.56789\""), std::string::npos);
   EXPECT_NE(json.find("{\"number\":2,\"passed\":false,\"reason\":\"申报海关2244"),
@@ -418,8 +430,8 @@ TEST(BuiltInParameters, PrefixesAndEffectiveDates) {
   EXPECT_EQ(p.SmallMicroOn("2022-12-31"), nullptr);
   ASSERT_NE(p.SmallMicroOn("2027-12-31"), nullptr);
   EXPECT_EQ(p.SmallMicroOn("2028-01-01"), nullptr);
-  auto bad = Parameters::FromCsv("code_prefix,name,note\n23,a\n", "hs_prefix,description,document\n",
-                                 "a,b,c,d,e\n", "a,b,c,d,e\n");
+  auto bad = Parameters::FromCsv("code_prefix,name,note\n23,a\n",
+                                 "hs_prefix,description,document\n", "a,b,c,d,e\n", "a,b,c,d,e\n");
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
 }
 

@@ -1,6 +1,4 @@
 // The parameter files of data/tax/ (compiled in) and their parsing.
-#include "exporttax/exporttax.h"
-
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -8,16 +6,19 @@
 
 #include "common/code_tables.h"
 #include "common/strings.h"
+#include "exporttax/exporttax.h"
 
 namespace shumao::exporttax {
 namespace {
 
-// data/tax/zone_customs.csv, byte for byte (exporttax_test.cc: BuiltInParameters.MatchTheDataFiles).
+// data/tax/zone_customs.csv, byte for byte (exporttax_test.cc:
+// BuiltInParameters.MatchTheDataFiles).
 constexpr std::string_view kZoneCustoms = R"csv(code_prefix,name,note
 23,南京海关 (Nanjing Customs: every customs office in Jiangsu),2300 南京海关 and its offices 2301-23xx in data/customs_districts.csv
 )csv";
 
-// data/tax/no_exemption_hs.csv, byte for byte (exporttax_test.cc: BuiltInParameters.MatchTheDataFiles).
+// data/tax/no_exemption_hs.csv, byte for byte (exporttax_test.cc:
+// BuiltInParameters.MatchTheDataFiles).
 constexpr std::string_view kNoExemptionHs = R"csv(hs_prefix,description,document
 1518,"化学改性的动植物油脂 (chemically modified animal and vegetable fats and oils)",财政部 税务总局公告2024年第15号 [M]
 7604,"铝条、杆、型材及异型材 (aluminium bars, rods and profiles)",财政部 税务总局公告2024年第15号 [M]
@@ -27,12 +28,15 @@ constexpr std::string_view kNoExemptionHs = R"csv(hs_prefix,description,document
 )csv";
 
 // data/tax/eit_deemed.csv, byte for byte (exporttax_test.cc: BuiltInParameters.MatchTheDataFiles).
-constexpr std::string_view kEitDeemed = R"csv(effective_from,effective_to,taxable_income_rate,standard_rate,document
+constexpr std::string_view kEitDeemed =
+    R"csv(effective_from,effective_to,taxable_income_rate,standard_rate,document
 2020-01-01,,0.04,0.25,国家税务总局公告2019年第36号 (taxable income rate); 企业所得税法 第四条 (standard rate)
 )csv";
 
-// data/tax/eit_small_micro.csv, byte for byte (exporttax_test.cc: BuiltInParameters.MatchTheDataFiles).
-constexpr std::string_view kEitSmallMicro = R"csv(effective_from,effective_to,taxable_income_limit,effective_rate,document
+// data/tax/eit_small_micro.csv, byte for byte (exporttax_test.cc:
+// BuiltInParameters.MatchTheDataFiles).
+constexpr std::string_view kEitSmallMicro =
+    R"csv(effective_from,effective_to,taxable_income_limit,effective_rate,document
 2023-01-01,2027-12-31,3000000,0.05,财政部 税务总局公告2023年第12号 [M]
 )csv";
 
@@ -140,8 +144,7 @@ StatusOr<Parameters> Parameters::FromCsv(std::string_view zone_customs_csv,
 
 const Parameters& Parameters::BuiltIn() {
   static const Parameters* const kBuiltIn = [] {
-    StatusOr<Parameters> p =
-        FromCsv(kZoneCustoms, kNoExemptionHs, kEitDeemed, kEitSmallMicro);
+    StatusOr<Parameters> p = FromCsv(kZoneCustoms, kNoExemptionHs, kEitDeemed, kEitSmallMicro);
     // The compiled-in files are checked by the tests; a bad one is a build defect.
     if (!p.ok()) std::abort();
     return new Parameters(std::move(*p));

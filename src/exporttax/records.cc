@@ -1,6 +1,4 @@
 // Reading the released lists, the conditions, CSV, JSON, totals and the deemed EIT.
-#include "exporttax/exporttax.h"
-
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -15,6 +13,7 @@
 
 #include "common/code_tables.h"
 #include "common/strings.h"
+#include "exporttax/exporttax.h"
 #include "exporttax/totals.h"
 
 namespace shumao::exporttax {
@@ -98,8 +97,7 @@ Status AddLines(const store::DocumentRow& row, int64_t release_ms, const Records
   }
   auto head_it = d.FindMember("InventoryHead");
   if (head_it == d.MemberEnd() || !head_it->value.IsObject()) {
-    return Internal("exporttax: list document " + std::to_string(row.id) +
-                    " has no InventoryHead");
+    return Internal("exporttax: list document " + std::to_string(row.id) + " has no InventoryHead");
   }
   const rapidjson::Value& head = head_it->value;
   if (Member(head, "ebcCode") != req.ebc_code) return Status::Ok();
@@ -144,7 +142,8 @@ Status AddLines(const store::DocumentRow& row, int64_t release_ms, const Records
     std::string missing = MissingFields(l);
     std::string reason;
     if (!ebc.registered) {
-      reason = "电商企业" + req.ebc_code + "未在综试区登记 (the e-commerce enterprise is not "
+      reason = "电商企业" + req.ebc_code +
+               "未在综试区登记 (the e-commerce enterprise is not "
                "registered in the zone)";
     }
     if (!missing.empty()) reason += (reason.empty() ? "" : "; ") + missing;
@@ -252,8 +251,7 @@ StatusOr<Records> BuildRecords(store::Store& store, const RecordsRequest& req,
         if (!row.parties.empty() && row.parties.find(party) == std::string::npos) continue;
         ASSIGN_OR_RETURN(int64_t released, ReleaseMs(store, row));
         if (released < from_ms || released >= to_ms) continue;
-        RETURN_IF_ERROR(
-            AddLines(row, released, req, ebc, params, records.lines, records.ebc_name));
+        RETURN_IF_ERROR(AddLines(row, released, req, ebc, params, records.lines, records.ebc_name));
       }
       if (rows.size() < static_cast<size_t>(kPage)) break;
     }
@@ -280,10 +278,9 @@ std::string RecordsToCsv(const Records& records) {
   out += "\r\n";
   for (const RecordLine& l : records.lines) {
     std::vector<std::pair<std::string, bool>> f = {
-        {l.export_date, false}, {l.invt_no, true},   {l.cop_no, true},
-        {l.gnum, false},        {l.gname, true},     {l.gcode, false},
-        {l.unit, false},        {l.unit_name, true}, {l.qty, false},
-        {l.price, false},       {l.total_price, false}, {l.currency, false},
+        {l.export_date, false}, {l.invt_no, true}, {l.cop_no, true},       {l.gnum, false},
+        {l.gname, true},        {l.gcode, false},  {l.unit, false},        {l.unit_name, true},
+        {l.qty, false},         {l.price, false},  {l.total_price, false}, {l.currency, false},
         {l.customs_code, false}};
     for (const Condition& c : l.conditions) f.push_back({c.passed ? "是" : "否", false});
     f.push_back({l.Qualifies() ? "是" : "否", false});
@@ -317,12 +314,19 @@ std::string RecordsToJson(const Records& records) {
   for (const RecordLine& l : records.lines) {
     if (!first) o += ',';
     first = false;
-    const std::pair<const char*, const std::string*> fields[] = {
-        {"exportDate", &l.export_date}, {"invtNo", &l.invt_no},       {"copNo", &l.cop_no},
-        {"customsCode", &l.customs_code}, {"gnum", &l.gnum},          {"goodsName", &l.gname},
-        {"gcode", &l.gcode},            {"unit", &l.unit},            {"unitName", &l.unit_name},
-        {"qty", &l.qty},                {"unitPrice", &l.price},      {"amount", &l.total_price},
-        {"currency", &l.currency}};
+    const std::pair<const char*, const std::string*> fields[] = {{"exportDate", &l.export_date},
+                                                                 {"invtNo", &l.invt_no},
+                                                                 {"copNo", &l.cop_no},
+                                                                 {"customsCode", &l.customs_code},
+                                                                 {"gnum", &l.gnum},
+                                                                 {"goodsName", &l.gname},
+                                                                 {"gcode", &l.gcode},
+                                                                 {"unit", &l.unit},
+                                                                 {"unitName", &l.unit_name},
+                                                                 {"qty", &l.qty},
+                                                                 {"unitPrice", &l.price},
+                                                                 {"amount", &l.total_price},
+                                                                 {"currency", &l.currency}};
     o += '{';
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i) o += ',';
@@ -333,8 +337,8 @@ std::string RecordsToJson(const Records& records) {
     o += ",\"conditions\":[";
     for (int i = 0; i < 3; ++i) {
       if (i) o += ',';
-      o += "{\"number\":" + std::to_string(i + 1) + ",\"passed\":" +
-           (l.conditions[i].passed ? "true" : "false");
+      o += "{\"number\":" + std::to_string(i + 1) +
+           ",\"passed\":" + (l.conditions[i].passed ? "true" : "false");
       if (!l.conditions[i].passed) {
         o += ",\"reason\":";
         AppendJsonString(o, l.conditions[i].reason);
@@ -445,9 +449,9 @@ StatusOr<EitEstimate> EstimateEit(store::Store& store, const EitRequest& req,
                                " (the deemed basis applies from 2020, 公告2019年第36号)",
                            "year");
   }
-  ASSIGN_OR_RETURN(Records records,
-                   BuildRecords(store, RecordsRequest{req.ebc_code, y + "-01-01", year_end},
-                                params));
+  ASSIGN_OR_RETURN(
+      Records records,
+      BuildRecords(store, RecordsRequest{req.ebc_code, y + "-01-01", year_end}, params));
   EitEstimate e;
   e.ebc_code = req.ebc_code;
   e.ebc_name = records.ebc_name;
@@ -476,8 +480,10 @@ StatusOr<EitEstimate> EstimateEit(store::Store& store, const EitRequest& req,
       e.note = "no small and micro enterprise rule for " + y +
                " in data/tax/eit_small_micro.csv: the standard rate applies";
     } else if (e.taxable_income > rule->taxable_income_limit) {
-      e.note = "taxable income " + e.taxable_income.ToString(2) + " is over the small and micro "
-               "limit of " + Amount(rule->taxable_income_limit) + ": the standard rate applies";
+      e.note = "taxable income " + e.taxable_income.ToString(2) +
+               " is over the small and micro "
+               "limit of " +
+               Amount(rule->taxable_income_limit) + ": the standard rate applies";
       e.documents.push_back(rule->document);
     } else {
       e.basis = "small-micro";

@@ -2,8 +2,6 @@
 // Spreadsheet numbers are doubles: the qty, price and amount cells hold the nearest double
 // of the exact decimal, for sorting and sums in Excel; the exact figures are the CSV's and
 // the JSON's strings.
-#include "exporttax/exporttax.h"
-
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -15,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "exporttax/exporttax.h"
 #include "exporttax/totals.h"
 
 namespace shumao::exporttax {
@@ -53,7 +52,9 @@ Status WriteXlsx(const Records& records, const std::string& path) {
   lxw_row_t r = 1;
   for (const RecordLine& l : records.lines) {
     lxw_col_t c = 0;
-    auto text = [&](const std::string& v) { worksheet_write_string(ws, r, c++, v.c_str(), nullptr); };
+    auto text = [&](const std::string& v) {
+      worksheet_write_string(ws, r, c++, v.c_str(), nullptr);
+    };
     auto number = [&](const std::string& v, lxw_format* f) {
       if (v.empty()) {
         ++c;

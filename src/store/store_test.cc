@@ -410,9 +410,9 @@ TEST_P(StoreTest, DocumentsByStatusFiltersByKindTypeStatusAndTimeAndPagesById) {
   int64_t after = 0;
   int pages = 0;
   while (true) {
-    ASSERT_OK_AND_ASSIGN(std::vector<DocumentRow> page,
-                         store_->DocumentsByStatus("inventories", "CEB603", "899", 1000, 2000,
-                                                   after, 3));
+    ASSERT_OK_AND_ASSIGN(
+        std::vector<DocumentRow> page,
+        store_->DocumentsByStatus("inventories", "CEB603", "899", 1000, 2000, after, 3));
     if (page.empty()) break;
     ++pages;
     ASSERT_LE(page.size(), 3u);

@@ -676,22 +676,19 @@ class PostgresStore final : public Store {
     });
   }
 
-  StatusOr<std::vector<DocumentRow>> DocumentsByStatus(const std::string& kind,
-                                                       const std::string& message_type,
-                                                       const std::string& status,
-                                                       int64_t updated_from_ms,
-                                                       int64_t updated_to_ms, int64_t after_id,
-                                                       int limit) override {
+  StatusOr<std::vector<DocumentRow>> DocumentsByStatus(
+      const std::string& kind, const std::string& message_type, const std::string& status,
+      int64_t updated_from_ms, int64_t updated_to_ms, int64_t after_id, int limit) override {
     if (limit <= 0) return std::vector<DocumentRow>();
     return pool_.With([&](Connection& c) -> StatusOr<std::vector<DocumentRow>> {
       ASSIGN_OR_RETURN(Result r, c.Run(kDocumentsByStatus, Params()
-                                                              .Text(kind)
-                                                              .Text(message_type)
-                                                              .Text(status)
-                                                              .Int(updated_from_ms)
-                                                              .Int(updated_to_ms)
-                                                              .Int(after_id)
-                                                              .Int(limit)));
+                                                               .Text(kind)
+                                                               .Text(message_type)
+                                                               .Text(status)
+                                                               .Int(updated_from_ms)
+                                                               .Int(updated_to_ms)
+                                                               .Int(after_id)
+                                                               .Int(limit)));
       std::vector<DocumentRow> out;
       out.reserve(r.Rows());
       for (int i = 0; i < r.Rows(); ++i) out.push_back(ReadDocument(r, i));
