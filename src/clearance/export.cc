@@ -481,6 +481,20 @@ Status ExportClearance::Advance(store::WriteTxn& txn, Parcel& p, Timestamp t) {
 
 // ------------------------------------------------------------------ arrival and departure
 
+// Records an arrival or departure (`event`) of a waybill at the supervised site, so that a
+// list matched later still sees it, and returns the parcel the waybill belongs to, if any.
+StatusOr<std::optional<std::string>> ExportClearance::RecordSiteEvent(store::WriteTxn& txn,
+                                                                      const std::string& wkey,
+                                                                      const std::string& event,
+                                                                      const std::string& cop,
+                                                                      Timestamp t) {
+  ASSIGN_OR_RETURN(Facts site, Load(txn, "xsite", wkey));
+  site[event] = cop;
+  site[event + "Ms"] = std::to_string(t.millis);
+  RETURN_IF_ERROR(txn.PutState("xsite", wkey, EncodeFacts(site)));
+  return txn.GetState("xwblink", wkey);
+}
+
 Status ExportClearance::OnArrival(store::WriteTxn& txn, const intake::AppliedEntity& e) {
   const ceb::Node& h = *e.head;
   std::string code(h.Get("logisticsCode"));
@@ -488,12 +502,9 @@ Status ExportClearance::OnArrival(store::WriteTxn& txn, const intake::AppliedEnt
   int waybills = 0, released = 0, waiting = 0;
   for (const ceb::Node* n : e.entity->All("ArrivalList")) {
     ++waybills;
-    std::string wkey = Join(code, n->Get("logisticsNo"));
-    ASSIGN_OR_RETURN(Facts site, Load(txn, "xsite", wkey));
-    site["arrival"] = cop;
-    site["arrivalMs"] = std::to_string(e.time.millis);
-    RETURN_IF_ERROR(txn.PutState("xsite", wkey, EncodeFacts(site)));
-    ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("xwblink", wkey));
+    ASSIGN_OR_RETURN(
+        std::optional<std::string> pkey,
+        RecordSiteEvent(txn, Join(code, n->Get("logisticsNo")), "arrival", cop, e.time));
     if (!pkey) continue;
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     if (p.list.empty()) continue;
@@ -523,12 +534,9 @@ Status ExportClearance::OnDeparture(store::WriteTxn& txn, const intake::AppliedE
   int waybills = 0, closed = 0, early = 0;
   for (const ceb::Node* n : e.entity->All("DepartureList")) {
     ++waybills;
-    std::string wkey = Join(code, n->Get("logisticsNo"));
-    ASSIGN_OR_RETURN(Facts site, Load(txn, "xsite", wkey));
-    site["departure"] = cop;
-    site["departureMs"] = std::to_string(e.time.millis);
-    RETURN_IF_ERROR(txn.PutState("xsite", wkey, EncodeFacts(site)));
-    ASSIGN_OR_RETURN(std::optional<std::string> pkey, txn.GetState("xwblink", wkey));
+    ASSIGN_OR_RETURN(
+        std::optional<std::string> pkey,
+        RecordSiteEvent(txn, Join(code, n->Get("logisticsNo")), "departure", cop, e.time));
     if (!pkey) continue;
     ASSIGN_OR_RETURN(Parcel p, LoadParcel(txn, *pkey));
     if (p.list.empty()) continue;

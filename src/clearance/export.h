@@ -107,6 +107,10 @@ class ExportClearance {
   Status OnReceipts(store::WriteTxn& txn, const intake::AppliedEntity& e);
   Status OnWaybill(store::WriteTxn& txn, const intake::AppliedEntity& e);
   Status OnList(store::WriteTxn& txn, const intake::AppliedEntity& e);
+  StatusOr<std::optional<std::string>> RecordSiteEvent(store::WriteTxn& txn,
+                                                       const std::string& wkey,
+                                                       const std::string& event,
+                                                       const std::string& cop, Timestamp t);
   Status OnArrival(store::WriteTxn& txn, const intake::AppliedEntity& e);
   Status OnDeparture(store::WriteTxn& txn, const intake::AppliedEntity& e);
   Status OnLink(store::WriteTxn& txn, const intake::AppliedEntity& e);
