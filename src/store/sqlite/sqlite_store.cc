@@ -88,6 +88,17 @@ class Statement {
     if (rc == SQLITE_DONE) return false;
     return SqliteError(db_, rc, sqlite3_sql(stmt_));
   }
+  // Steps through every row, turning each into a T with read(*this).
+  template <typename T, typename Read>
+  StatusOr<std::vector<T>> ReadAll(Read read) {
+    std::vector<T> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) break;
+      out.push_back(read(*this));
+    }
+    return out;
+  }
   // Steps a statement that returns no rows (or whose rows are not wanted).
   Status Run() {
     StatusOr<bool> row = Step();
@@ -357,8 +368,7 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(Connectio
                                                                        const std::string& from,
                                                                        const std::string& to,
                                                                        int limit) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (limit <= 0) return out;
+  if (limit <= 0) return std::vector<std::pair<std::string, std::string>>();
   ASSIGN_OR_RETURN(Statement s, conn.Prepare(to.empty() ? kScanState : kScanStateTo));
   s.Text(1, ns).Text(2, from);
   if (to.empty()) {
@@ -366,12 +376,8 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ScanStateOn(Connectio
   } else {
     s.Text(3, to).Int(4, limit);
   }
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.emplace_back(s.ColText(0), s.ColText(1));
-  }
-  return out;
+  return s.ReadAll<std::pair<std::string, std::string>>(
+      [](const Statement& r) { return std::make_pair(r.ColText(0), r.ColText(1)); });
 }
 
 class SqliteStore;
@@ -589,13 +595,7 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<registry::Enterprise>> ListEnterprises() override {
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<registry::Enterprise>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kListEnterprises));
-      std::vector<registry::Enterprise> out;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
-        out.push_back(ReadEnterprise(s));
-      }
-      return out;
+      return s.ReadAll<registry::Enterprise>(ReadEnterprise);
     });
   }
 
@@ -631,13 +631,7 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<DocumentRow>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kFindDocuments));
       s.Text(1, kind).Text(2, key);
-      std::vector<DocumentRow> out;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
-        out.push_back(ReadDocument(s));
-      }
-      return out;
+      return s.ReadAll<DocumentRow>(ReadDocument);
     });
   }
 
@@ -649,13 +643,7 @@ class SqliteStore final : public Store {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kDocumentsByStatus));
       s.Text(1, kind).Text(2, message_type).Text(3, status).Int(4, updated_from_ms);
       s.Int(5, updated_to_ms).Int(6, after_id).Int(7, limit);
-      std::vector<DocumentRow> out;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
-        out.push_back(ReadDocument(s));
-      }
-      return out;
+      return s.ReadAll<DocumentRow>(ReadDocument);
     });
   }
 
@@ -690,13 +678,9 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<HistoryRow>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kHistory));
       s.Int(1, document_id);
-      std::vector<HistoryRow> out;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
-        out.push_back(HistoryRow{s.ColText(0), s.ColInt(1), s.ColText(2)});
-      }
-      return out;
+      return s.ReadAll<HistoryRow>([](const Statement& r) {
+        return HistoryRow{r.ColText(0), r.ColInt(1), r.ColText(2)};
+      });
     });
   }
 
@@ -706,22 +690,18 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<ReceiptRow>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kReceipts));
       s.Text(1, recipient).Int(2, after).Int(3, limit);
-      std::vector<ReceiptRow> out;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
+      return s.ReadAll<ReceiptRow>([](const Statement& q) {
         ReceiptRow r;
-        r.cursor = s.ColInt(0);
-        r.recipient = s.ColText(1);
-        r.type = s.ColText(2);
-        r.return_status = s.ColText(3);
-        r.return_info = s.ColText(4);
-        r.keys_json = s.ColText(5);
-        r.xml = s.ColText(6);
-        r.time_ms = s.ColInt(7);
-        out.push_back(std::move(r));
-      }
-      return out;
+        r.cursor = q.ColInt(0);
+        r.recipient = q.ColText(1);
+        r.type = q.ColText(2);
+        r.return_status = q.ColText(3);
+        r.return_info = q.ColText(4);
+        r.keys_json = q.ColText(5);
+        r.xml = q.ColText(6);
+        r.time_ms = q.ColInt(7);
+        return r;
+      });
     });
   }
 
@@ -734,21 +714,17 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<MessageRow>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kMessages));
       s.Int(1, after).Int(2, limit);
-      std::vector<MessageRow> out;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
+      return s.ReadAll<MessageRow>([](const Statement& q) {
         MessageRow m;
-        m.id = s.ColInt(0);
-        m.guid = s.ColText(1);
-        m.type = s.ColText(2);
-        m.sender = s.ColText(3);
-        m.format = s.ColText(4);
-        m.received_ms = s.ColInt(5);
-        m.body_sealed = s.ColBlob(6);
-        out.push_back(std::move(m));
-      }
-      return out;
+        m.id = q.ColInt(0);
+        m.guid = q.ColText(1);
+        m.type = q.ColText(2);
+        m.sender = q.ColText(3);
+        m.format = q.ColText(4);
+        m.received_ms = q.ColInt(5);
+        m.body_sealed = q.ColBlob(6);
+        return m;
+      });
     });
   }
 
