@@ -11,6 +11,7 @@
 #include <future>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "common/time.h"
 #include "gen/generator.h"
@@ -49,14 +50,25 @@ StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
   if (!o.schemas.empty()) {
     ASSIGN_OR_RETURN(ctx->xsd, ceb::XsdValidator::Load(o.schemas));
   }
-  StatusOr<Decimal> rate = Decimal::Parse(o.inspection_rate);
-  if (!rate.ok() || rate->IsNegative() || *rate > Decimal::FromInt(1)) {
-    return InvalidArgument("the inspection rate is a number from 0 to 1", "inspection-rate");
+  risk::Options ro;
+  ro.vault = ctx->vault;
+  for (auto [text, target, field] :
+       {std::tuple{&o.inspection_rate, &ro.inspect_target, "inspection-rate"},
+        std::tuple{&o.review_rate, &ro.review_target, "review-rate"}}) {
+    if (text->empty()) continue;
+    StatusOr<Decimal> rate = Decimal::Parse(*text);
+    if (!rate.ok() || rate->IsNegative() || *rate > Decimal::FromInt(1)) {
+      return InvalidArgument(std::string("the ") + field + " is a number from 0 to 1", field);
+    }
+    *target = *rate;
   }
   if (!(o.match_timeout_hours > 0)) {
     return InvalidArgument("the match timeout must be above 0 hours", "match-timeout-hours");
   }
-  ctx->risk = clearance::RandomInspection(*rate);
+  if (!o.risk_dir.empty()) {
+    ASSIGN_OR_RETURN(ro.tables, risk::Tables::Load(o.risk_dir));
+  }
+  ASSIGN_OR_RETURN(ctx->risk, risk::Risk::Create(ctx->store.get(), ro));
   ASSIGN_OR_RETURN(ctx->tariff, LoadTariff(o.tariff_dir));
   clearance::Options co;
   co.tariff = ctx->tariff.get();

@@ -13,6 +13,7 @@
 #include "common/crypto.h"
 #include "intake/intake.h"
 #include "registry/registry_types.h"
+#include "risk/risk.h"
 #include "store/store.h"
 #include "tax/tax.h"
 
@@ -32,7 +33,11 @@ struct ContextOptions {
   std::string db = "shumao.db";
   std::string key_file;  // default: db + ".key" (SQLite) or "shumao.key" (PostgreSQL)
   std::string schemas;   // XSD folder for strict mode, or empty
-  std::string inspection_rate = "0.01";  // share of matched lists sent to inspection
+  // Lane targets: the shares of matched lists sent to inspection and to document review
+  // (empty: data/risk/lanes.csv). Risk rules send lists to a lane whatever the targets.
+  std::string inspection_rate;
+  std::string review_rate;
+  std::string risk_dir;  // folder with the zone's own data/risk tables; empty: built in
   double match_timeout_hours = 24;       // a list missing a document is refused after this
   bool clearance = true;                 // false: intake only (the intake benchmark)
   // Folder with the zone's own policy.csv, vat_periods.csv, vat_reduced.csv and
@@ -50,7 +55,7 @@ struct Context {
   std::shared_ptr<const CodeTables> codes;
   std::unique_ptr<ceb::XsdValidator> xsd;
   std::unique_ptr<tax::TariffTable> tariff;  // the zone's tables, or a copy of the built-in
-  std::unique_ptr<clearance::RiskGate> risk;
+  std::unique_ptr<risk::Risk> risk;  // risk control and credit (the clearance lanes)
   std::unique_ptr<clearance::Engine> clearance;  // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;
 

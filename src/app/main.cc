@@ -16,6 +16,7 @@
 
 #include "app/bench.h"
 #include "app/context.h"
+#include "app/risk_cli.h"
 #include "ceb/codec.h"
 #include "common/strings.h"
 #include "exporttax/exporttax.h"
@@ -240,6 +241,7 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
   so.web_root = web_root;
   so.log = MakeLogger(log_level);
   so.tariff = ctx.tariff.get();
+  so.risk = ctx.risk.get();
   auto server =
       http::Server::Create(ctx.store.get(), ctx.intake.get(), ctx.vault, so, ctx.clearance.get());
   if (!server.ok()) return Fail(server.status());
@@ -294,9 +296,15 @@ int Main(int argc, char** argv) {
 
   auto add_clearance = [&](CLI::App* c) {
     c->add_option("--inspection-rate", copt.inspection_rate,
-                  "share of matched import lists sent to inspection (500), 0..1, until the risk "
-                  "engine decides lanes")
-        ->capture_default_str();
+                  "target share of matched import lists sent to inspection (500), 0..1; risk "
+                  "rules add theirs (default: data/risk/lanes.csv, 0.02)");
+    c->add_option("--review-rate", copt.review_rate,
+                  "target share sent to document review (300), 0..1 (default: "
+                  "data/risk/lanes.csv, 0.01)");
+    c->add_option("--risk-data", copt.risk_dir,
+                  "folder with the zone's own risk tables (rules.csv, lanes.csv, "
+                  "credit_levels.csv, ... as data/risk/); a file missing there is taken from "
+                  "the tables built in");
     c->add_option("--tariff", copt.tariff_dir,
                   "folder with the zone's policy.csv, vat_periods.csv, vat_reduced.csv and "
                   "consumption_tax.csv (as data/tax/); default: the tables built in");
@@ -529,6 +537,61 @@ int Main(int argc, char** argv) {
   add_db(g_show);
   g_show->add_option("--code", g_code, "the guarantor (assureCode)")->required();
 
+  RiskCliOptions ro;
+  auto* risk_cmd = app.add_subcommand("risk", "risk control (风险防控): rule hits, rules, lanes");
+  risk_cmd->require_subcommand(1);
+  auto* risk_hits = risk_cmd->add_subcommand(
+      "hits", "rule hits in a period, one JSON line each (as GET /api/v1/risk/hits)");
+  add_db(risk_hits);
+  risk_hits->add_option("--from", ro.from, "first day, YYYY-MM-DD")->required();
+  risk_hits->add_option("--to", ro.to, "last day (included), YYYY-MM-DD")->required();
+  risk_hits->add_option("--rule", ro.rule, "one rule id (e.g. split_order)");
+  risk_hits->add_option("--buyer", ro.buyer, "the buyer's ID number (type 1) or TYPE:NUMBER");
+  risk_hits->add_option("--limit", ro.limit, "at most this many")->capture_default_str();
+  auto* risk_rules = risk_cmd->add_subcommand(
+      "rules", "the rules in force with their hits and inspection results, one JSON line each");
+  add_db(risk_rules);
+  auto* risk_decision = risk_cmd->add_subcommand(
+      "decision", "why one list took its lane: selection, credit level, targets, hits");
+  add_db(risk_decision);
+  risk_decision->add_option("--cop-no", ro.cop_no, "the list's copNo")->required();
+  risk_decision->add_option("--agent-code", ro.agent_code, "the declaring agent")->required();
+  auto* risk_eval = risk_cmd->add_subcommand(
+      "eval",
+      "precision and recall of each rule against the labels.ndjson of shumao gen --faults, and "
+      "the unlabelled (ordinary) lists flagged");
+  add_db(risk_eval);
+  risk_eval->add_option("--labels", ro.labels, "labels.ndjson written by shumao gen --faults")
+      ->required();
+
+  auto* credit = app.add_subcommand("credit", "enterprise credit (电商信用): levels, score, 失信公示");
+  credit->require_subcommand(1);
+  auto* credit_set = credit->add_subcommand(
+      "set", "set an enterprise's customs credit level from a date (海关总署令第282号)");
+  add_db(credit_set);
+  credit_set->add_option("--code", ro.code, "the enterprise")->required();
+  credit_set
+      ->add_option("--level", ro.level,
+                   "advanced_certified, certified, regular, dishonest or seriously_dishonest "
+                   "(第251号's 一般信用企业 is regular)")
+      ->required();
+  credit_set->add_option("--from", ro.from, "effective date YYYY-MM-DD")->required();
+  credit_set->add_option("--reason", ro.reason, "why (published with a dishonest level)");
+  auto* credit_show = credit->add_subcommand(
+      "show", "an enterprise's level, history and platform credit score with its reasons");
+  add_db(credit_show);
+  credit_show->add_option("--code", ro.code, "the enterprise")->required();
+  credit_show->add_option("--at", ro.at, "as of this day YYYY-MM-DD (default: now)");
+  auto* credit_dishonest =
+      credit->add_subcommand("dishonest", "the published dishonest list, one JSON line each");
+  add_db(credit_dishonest);
+  credit_dishonest->add_option("--at", ro.at, "as of this day YYYY-MM-DD (default: now)");
+  auto* credit_complain =
+      credit->add_subcommand("complain", "record a complaint against an enterprise");
+  add_db(credit_complain);
+  credit_complain->add_option("--code", ro.code, "the enterprise")->required();
+  credit_complain->add_option("--text", ro.text, "what the complaint says")->required();
+
   auto* tax_cmd = app.add_subcommand("tax", "the comprehensive tax of cross-border retail imports");
   tax_cmd->require_subcommand(1);
   auto* quote = tax_cmd->add_subcommand(
@@ -669,6 +732,14 @@ int Main(int argc, char** argv) {
                 JsonString(*token).c_str());
     return 0;
   }
+  if (*risk_hits) return RunRiskHits(c, ro);
+  if (*risk_rules) return RunRiskRules(c);
+  if (*risk_decision) return RunRiskDecision(c, ro);
+  if (*risk_eval) return RunRiskEval(c, ro);
+  if (*credit_set) return RunCreditSet(c, ro);
+  if (*credit_show) return RunCreditShow(c, ro);
+  if (*credit_dishonest) return RunCreditDishonest(c, ro);
+  if (*credit_complain) return RunCreditComplain(c, ro);
   if (*ingest) return RunIngest(c, ingest_paths, replay);
   if (*tick) return RunTick(c, tick_at);
   if (*summary_cmd) return RunSummary(c, sum_req, sum_out);

@@ -50,26 +50,63 @@
 
 namespace shumao::clearance {
 
-// The lane a risk engine chooses for a matched list.
+// The lane risk control chooses for a matched list.
 enum class Lane { kRelease, kInspect, kManual };
 
 struct LaneDecision {
   Lane lane = Lane::kRelease;
-  std::string reason;  // shown in the list's history when not kRelease
+  // Shown in the list's history when not kRelease, so the declaring enterprise reads it:
+  // the outcome only ("布控查验"), never the rule that chose it.
+  std::string reason;
 };
 
-// What the clearance engine asks of risk control. The default (until the risk module
-// fills it) releases everything except a random share sent to inspection.
+// One goods line of a list as risk control sees it.
+struct ScreenLine {
+  std::string gnum, gcode, gname, item_no, unit;
+  Decimal qty, price;  // declared quantity and unit price (CNY)
+};
+
+// The facts of a matched import list that risk control screens. Personal data only as
+// keyed hashes (equal values hash equally), amounts in CNY.
+struct ScreenFacts {
+  std::string key;  // stable for the list: copNo|agentCode (a replay screens the same)
+  std::string cop_no, invt_no, order_no, logistics_no, trade_mode;
+  std::string ebc_code, ebp_code, agent_code, logistics_code;
+  Timestamp declared;                       // the list's declaration
+  Timestamp order_at, payment_at, waybill_at;  // when each document arrived
+  std::string buyer;                        // hash of the buyer's ID type and number
+  std::string consignee, consignee_phone, address;  // hashes, from the order
+  Decimal value;         // goods + freight + insurance: the amount the quota takes
+  Decimal single_limit;  // the single-transaction limit in force
+  Decimal gross_weight;  // the list's gross weight (kg; zero when not declared)
+  Decimal waybill_weight;  // the waybill's weight (kg; zero when not declared)
+  std::vector<ScreenLine> lines;
+};
+
+// What the clearance engine asks of risk control (src/risk implements it). All methods
+// run inside the engine's write transaction, so what risk control records commits with
+// the decision or not at all.
 class RiskGate {
  public:
   virtual ~RiskGate() = default;
-  // `copNo` and `invtNo` identify the list; `seed_key` is stable for a list, so a replay
-  // takes the same lane.
-  virtual LaneDecision Choose(const std::string& seed_key) const = 0;
+  // Screens a matched list and chooses its lane.
+  virtual StatusOr<LaneDecision> Screen(store::WriteTxn& txn, const ScreenFacts& facts) const = 0;
+  // An officer's result for a list sent to inspection or review: `found` when the list was
+  // refused (the risk was real), not found when it was released.
+  virtual Status Outcome(store::WriteTxn& /*txn*/, const std::string& /*key*/, bool /*found*/,
+                         Timestamp /*t*/) const {
+    return Status::Ok();
+  }
+  // Behaviour that an enterprise's credit counts: "refused" (a list refused),
+  // "returned" (a return accepted), "tax_overdue" (tax not paid in its window).
+  virtual Status Event(store::WriteTxn& /*txn*/, const std::string& /*enterprise*/,
+                       std::string_view /*kind*/, Timestamp /*t*/) const {
+    return Status::Ok();
+  }
 };
 
-// Random inspection at `rate` (0..1), decided by a keyed hash of the list key so that
-// the choice is reproducible.
+// Random inspection at `rate` (0..1) and nothing else, decided by a keyed hash of the
+// list key so that the choice is reproducible (tests; `serve` uses src/risk).
 std::unique_ptr<RiskGate> RandomInspection(Decimal rate);
 
 struct Options {

@@ -53,17 +53,14 @@ void KeepReceiptKeys(const ceb::DocumentSpec& spec, const ceb::Node& head, Facts
 class RandomGate : public RiskGate {
  public:
   explicit RandomGate(Decimal rate) : rate_(rate) {}
-  LaneDecision Choose(const std::string& seed_key) const override {
-    if (rate_.IsZero() || rate_.IsNegative()) return {};
+  StatusOr<LaneDecision> Screen(store::WriteTxn&, const ScreenFacts& facts) const override {
+    if (rate_.IsZero() || rate_.IsNegative()) return LaneDecision{};
     // FNV-1a of the key: reproducible across runs and replays.
     uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : seed_key) h = (h ^ c) * 1099511628211ULL;
+    for (unsigned char c : facts.key) h = (h ^ c) * 1099511628211ULL;
     __int128 draw = static_cast<__int128>(h % 1000000) * Decimal::kOne / 1000000;
-    if (draw < rate_.units()) {
-      return {Lane::kInspect,
-              "随机布控查验 (random inspection at rate " + rate_.ToShortString() + ")"};
-    }
-    return {};
+    if (draw < rate_.units()) return LaneDecision{Lane::kInspect, "布控查验 (selected for inspection)"};
+    return LaneDecision{};
   }
 
  private:
@@ -148,6 +145,10 @@ class EngineImpl : public Engine, private DocumentSteps {
                     "key");
     }
     Timestamp now = opt_.clock->Now();
+    if (opt_.risk != nullptr) {
+      RETURN_IF_ERROR(opt_.risk->Outcome(*txn, list.Get("copNo") + kSep + list.Get("agentCode"),
+                                         decision == "refuse", now));
+    }
     if (decision == "release") {
       RETURN_IF_ERROR(Release(*txn, p, now, "查验/审核通过 (" + officer + ")"));
     } else {
@@ -372,6 +373,11 @@ class EngineImpl : public Engine, private DocumentSteps {
     std::string alt_key = doc.Get("kind") == "inventories" ? doc.Get("k:invtNo") : std::string();
     RETURN_IF_ERROR(txn.SetDocumentStatus(id, status, steps.back().second, t.millis, alt_key));
     doc["status"] = status;
+    // A refused list (not one its sender cancelled) counts against the enterprise's credit.
+    if (status == "100" && opt_.risk != nullptr && doc.Get("kind") == "inventories" &&
+        steps.back().second.find("已撤销") == std::string::npos) {
+      RETURN_IF_ERROR(opt_.risk->Event(txn, doc.Get("ebcCode"), "refused", t));
+    }
     const ceb::MessageDef* def = ceb::FindMessageByType(doc.Get("rt"));
     for (const auto& [status, info] : steps) {
       RETURN_IF_ERROR(txn.AddHistory(id, store::HistoryRow{status, t.millis, info}));
@@ -479,6 +485,7 @@ class EngineImpl : public Engine, private DocumentSteps {
     if (e.row->status != "2") return Status::Ok();
     Facts w = DocFacts(e);
     w["orderNo"] = std::string(h.Get("orderNo"));
+    w["weight"] = std::string(h.Get("weight"));
     w["h:consignee"] = Hash(h.Get("consignee"));
     w["h:consigneeTelephone"] = Hash(h.Get("consigneeTelephone"));
     w["h:consigneeAddress"] = Hash(h.Get("consigneeAddress"));
@@ -519,7 +526,7 @@ class EngineImpl : public Engine, private DocumentSteps {
     Facts l = DocFacts(e);
     for (const char* f : {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo",
                           "agentCode", "customsCode", "tradeMode", "areaCode", "emsNo",
-                          "assureCode", "freight", "insuredFee", "declTime"}) {
+                          "assureCode", "freight", "insuredFee", "declTime", "grossWeight"}) {
       l[f] = std::string(h.Get(f));
     }
     l["h:buyerId"] = e.row->buyer_hash;
@@ -867,15 +874,17 @@ class EngineImpl : public Engine, private DocumentSteps {
     std::string list_ok = "逻辑校验通过，清单编号[" + invt_no + "]";
     std::string wkey = Join(l.Get("logisticsCode"), l.Get("logisticsNo"));
     l["state"] = "held";
-    LaneDecision lane =
-        opt_.risk ? opt_.risk->Choose(l.Get("copNo") + kSep + l.Get("agentCode")) : LaneDecision{};
+    LaneDecision lane;
+    if (opt_.risk != nullptr) {
+      ASSIGN_OR_RETURN(lane, opt_.risk->Screen(txn, ScreenFactsOf(p, w, policy, amount)));
+    }
     if (lane.lane != Lane::kRelease) {
       RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
       bool inspect = lane.lane == Lane::kInspect;
       RETURN_IF_ERROR(
           Move(txn, l, t,
                {{"120", list_ok},
-                {inspect ? "500" : "300", (inspect ? "查验：" : "人工审核：") + lane.reason}}));
+                {inspect ? "500" : "300", lane.reason}}));
       for (Facts* d : {&p.order, &p.payment, &w}) {
         RETURN_IF_ERROR(Move(txn, *d, t, {{"120", ok_info}}));
       }
@@ -889,6 +898,55 @@ class EngineImpl : public Engine, private DocumentSteps {
     }
     RETURN_IF_ERROR(txn.PutState("waybill", wkey, EncodeFacts(w)));
     return Books(txn, p, t, bill);
+  }
+
+  // What risk control is shown of a matched list: its keys, the parties, the buyer and
+  // consignee as hashes, the amount, weights and lines.
+  static ScreenFacts ScreenFactsOf(const Parcel& p, const Facts& w, const tax::Policy& policy,
+                                   Decimal amount) {
+    const Facts& l = p.list;
+    auto since = [](const Facts& d) {
+      return Timestamp{d.Get("since").empty() ? 0 : std::stoll(d.Get("since"))};
+    };
+    ScreenFacts f;
+    f.key = l.Get("copNo") + kSep + l.Get("agentCode");
+    f.cop_no = l.Get("copNo");
+    f.invt_no = l.Get("k:invtNo");
+    f.order_no = l.Get("orderNo");
+    f.logistics_no = l.Get("logisticsNo");
+    f.trade_mode = l.Get("tradeMode");
+    f.ebc_code = l.Get("ebcCode");
+    f.ebp_code = l.Get("ebpCode");
+    f.agent_code = l.Get("agentCode");
+    f.logistics_code = l.Get("logisticsCode");
+    f.declared = since(l);
+    f.order_at = since(p.order);
+    f.payment_at = since(p.payment);
+    f.waybill_at = since(w);
+    f.buyer = l.Get("h:buyerId");
+    f.consignee = p.order.Get("h:consignee");
+    f.consignee_phone = p.order.Get("h:consigneeTelephone");
+    f.address = p.order.Get("h:consigneeAddress");
+    f.value = amount;
+    f.single_limit = policy.single_limit;
+    f.gross_weight = Dec(l.Get("grossWeight"));
+    f.waybill_weight = Dec(w.Get("weight"));
+    for (const Fields& ll : l.lines) {
+      ScreenLine sl;
+      auto get = [&ll](const char* k) {
+        auto it = ll.find(k);
+        return it == ll.end() ? std::string() : it->second;
+      };
+      sl.gnum = get("gnum");
+      sl.gcode = get("gcode");
+      sl.gname = get("gname");
+      sl.item_no = get("itemNo");
+      sl.unit = get("unit");
+      sl.qty = Dec(get("qty"));
+      sl.price = Dec(get("price"));
+      f.lines.push_back(std::move(sl));
+    }
+    return f;
   }
 
   // A consumption-tax threshold per ml or g (high-end cosmetics) cannot be tested on a
@@ -1247,6 +1305,9 @@ class EngineImpl : public Engine, private DocumentSteps {
              {{"120", "退货申请已受理，待退货商品在" + FormatC8(Timestamp{deadline}) +
                           "前运抵原监管场所 (accepted; the goods must arrive by then)"}}));
     RETURN_IF_ERROR(txn.PutState("return", invt_no, EncodeFacts(r)));
+    if (opt_.risk != nullptr) {
+      RETURN_IF_ERROR(opt_.risk->Event(txn, l.Get("ebcCode"), "returned", e.time));
+    }
     RETURN_IF_ERROR(Note(txn, l, e.time, "退货申请[" + e.row->key + "]已受理 (return applied)"));
     return SaveParcel(txn, *pkey, p);
   }
@@ -1453,6 +1514,9 @@ class EngineImpl : public Engine, private DocumentSteps {
       ASSIGN_OR_RETURN(Facts after, LoadFacts(txn, "taxbill", invt_no));
       int64_t due = std::stoll(k.substr(0, k.find(kSep)));
       if (after.Get("status") == "1" && now.millis >= due && v.empty()) {
+        if (opt_.risk != nullptr) {
+          RETURN_IF_ERROR(opt_.risk->Event(txn, bill.Get("assureCode"), "tax_overdue", now));
+        }
         RETURN_IF_ERROR(Alert(txn, now, invt_no, "tax-overdue", bill.Get("assureCode"),
                               "税款逾期未缴：已超过放行后第" + std::to_string(opt_.tax_due_days) +
                                   "天 (tax overdue)"));

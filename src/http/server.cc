@@ -193,6 +193,14 @@ class ServerImpl : public Server {
     svr_.Get("/api/v1/alerts", Serve(&ServerImpl::GetAlerts));
     svr_.Post("/api/v1/summaries", Serve(&ServerImpl::PostSummary));
     svr_.Get("/api/v1/export-tax/records", Serve(&ServerImpl::GetExportTaxRecords));
+    // Risk control and credit.
+    svr_.Get("/api/v1/risk/hits", Serve(&ServerImpl::GetRiskHits));
+    svr_.Get("/api/v1/risk/rules", Serve(&ServerImpl::GetRiskRules));
+    svr_.Get(R"(/api/v1/risk/decisions/([^/]+))", Serve(&ServerImpl::GetRiskDecision));
+    svr_.Get("/api/v1/credit/dishonest", Serve(&ServerImpl::GetDishonest));
+    svr_.Get(R"(/api/v1/credit/([^/]+))", Serve(&ServerImpl::GetCredit));
+    svr_.Put(R"(/api/v1/credit/([^/]+)/level)", Serve(&ServerImpl::PutCreditLevel));
+    svr_.Post(R"(/api/v1/credit/([^/]+)/complaints)", Serve(&ServerImpl::PostComplaint));
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
@@ -639,6 +647,170 @@ class ServerImpl : public Server {
     }
     out += "]}";
     return Reply{std::move(out)};
+  }
+
+  // ---------------------------------------------------------------- risk and credit
+
+  StatusOr<risk::Risk*> RiskApi() {
+    if (opt_.risk == nullptr) return Unavailable("risk control is not running on this server");
+    return opt_.risk;
+  }
+
+  // A date parameter YYYY-MM-DD as the start of that Beijing day.
+  static StatusOr<Timestamp> DateParam(const httplib::Request& req, const char* name,
+                                       std::optional<Timestamp> fallback) {
+    if (!req.has_param(name) || req.get_param_value(name).empty()) {
+      if (fallback) return *fallback;
+      return InvalidArgument(std::string(name) + " is required (YYYY-MM-DD)", name);
+    }
+    auto t = ParseDate(req.get_param_value(name));
+    if (!t.ok()) return InvalidArgument(std::string(name) + " must be a date YYYY-MM-DD", name);
+    return *t;
+  }
+
+  // GET /risk/hits?from=..&to=..[&rule=..][&buyer=ID][&limit=N]: departments only; the
+  // day `to` is included. `buyer` is an ID number (type 1) or "TYPE:NUMBER".
+  StatusOr<Reply> GetRiskHits(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    if (!IsUser(p)) {
+      return Denied("risk hits are for departments; an enterprise sees its documents' outcome");
+    }
+    risk::HitQuery q;
+    ASSIGN_OR_RETURN(q.from, DateParam(req, "from", std::nullopt));
+    ASSIGN_OR_RETURN(Timestamp to, DateParam(req, "to", std::nullopt));
+    q.to = Timestamp{to.millis + 24LL * 3600 * 1000};
+    if (q.to <= q.from) return InvalidArgument("to must not be before from", "to");
+    if (req.has_param("rule")) q.rule = req.get_param_value("rule");
+    if (req.has_param("buyer") && !req.get_param_value("buyer").empty()) {
+      std::string b = req.get_param_value("buyer");
+      if (b.find(':') == std::string::npos) b = "1:" + b;
+      q.buyer_hash = vault_->KeyedHash(b);
+    }
+    q.limit = 1000;
+    if (req.has_param("limit")) {
+      ASSIGN_OR_RETURN(q.limit, LimitParam(req));
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> hits, r->Hits(q));
+    std::string out = "{\"hits\":[";
+    for (size_t i = 0; i < hits.size(); ++i) out += (i ? "," : "") + hits[i];
+    out += "],\"count\":" + std::to_string(hits.size()) + "}";
+    return Reply{std::move(out)};
+  }
+
+  // GET /risk/rules: the rules in force with their inspection results; departments.
+  StatusOr<Reply> GetRiskRules(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    if (!IsUser(p)) return Denied("the risk rules are for departments only");
+    ASSIGN_OR_RETURN(std::vector<risk::RuleView> rules, r->Rules(Clock::System().Now()));
+    std::string out = "{\"rules\":[";
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const risk::RuleView& v = rules[i];
+      out += i ? "," : "";
+      out += "{\"id\":\"" + v.rule.id + "\",\"version\":" + std::to_string(v.rule.version) +
+             ",\"severity\":\"" + v.rule.severity + "\",\"action\":\"" +
+             std::string(risk::ActionName(v.rule.action)) + "\",\"description\":\"";
+      AppendJsonEscaped(out, v.rule.description_zh);
+      out += "\",\"descriptionEn\":\"";
+      AppendJsonEscaped(out, v.rule.description_en);
+      out += "\",\"params\":{";
+      bool first = true;
+      for (const auto& [k, val] : v.rule.params) {
+        out += (first ? "\"" : ",\"") + k + "\":\"" + val + "\"";
+        first = false;
+      }
+      out += "},\"hits\":" + std::to_string(v.hits) +
+             ",\"inspected\":" + std::to_string(v.inspected) +
+             ",\"found\":" + std::to_string(v.found) + ",\"hitRate\":";
+      out += v.inspected == 0 ? "null"
+                              : "\"" +
+                                    Decimal::FromInt(v.found)
+                                        .Div(Decimal::FromInt(v.inspected))
+                                        .RoundTo(4)
+                                        .ToShortString() +
+                                    "\"";
+      out += "}";
+    }
+    out += "]}";
+    return Reply{std::move(out)};
+  }
+
+  // GET /risk/decisions/{copNo}?agentCode=..: why a list took its lane; departments.
+  StatusOr<Reply> GetRiskDecision(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    if (!IsUser(p)) return Denied("risk decisions are for departments only");
+    std::string agent = req.has_param("agentCode") ? req.get_param_value("agentCode") : "";
+    if (agent.empty()) return InvalidArgument("agentCode is required", "agentCode");
+    ASSIGN_OR_RETURN(std::string dec, r->Decision(req.matches[1], agent));
+    return Reply{std::move(dec)};
+  }
+
+  // GET /credit/dishonest[?date=YYYY-MM-DD]: the published dishonest list (失信公示); public.
+  StatusOr<Reply> GetDishonest(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    ASSIGN_OR_RETURN(Timestamp at, DateParam(req, "date", Clock::System().Now()));
+    if (req.has_param("date")) at.millis += 24LL * 3600 * 1000 - 1;
+    ASSIGN_OR_RETURN(std::vector<std::string> list, r->Dishonest(at));
+    std::string out = "{\"date\":\"" + FormatIso(at).substr(0, 10) + "\",\"enterprises\":[";
+    for (size_t i = 0; i < list.size(); ++i) out += (i ? "," : "") + list[i];
+    out += "]}";
+    return Reply{std::move(out)};
+  }
+
+  // GET /credit/{code}: level, history and the platform score; departments and the
+  // enterprise itself.
+  StatusOr<Reply> GetCredit(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    std::string code = req.matches[1];
+    if (!IsUser(p) && p.id != code) {
+      return Denied("only departments and the enterprise itself may see its credit");
+    }
+    ASSIGN_OR_RETURN(std::optional<registry::Enterprise> e, store_->FindEnterprise(code));
+    if (!e) return NotFound("no enterprise " + code);
+    ASSIGN_OR_RETURN(std::string json, r->CreditJson(code, Clock::System().Now()));
+    return Reply{std::move(json)};
+  }
+
+  // PUT /credit/{code}/level {"level":..,"from":"YYYY-MM-DD","reason":..}: customs sets
+  // the enterprise's customs credit level (令第282号).
+  StatusOr<Reply> PutCreditLevel(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    if (!IsUserOf(p, {"customs"})) return Denied("only customs sets an enterprise's credit level");
+    std::string code = req.matches[1];
+    ASSIGN_OR_RETURN(std::optional<registry::Enterprise> e, store_->FindEnterprise(code));
+    if (!e) return NotFound("no enterprise " + code);
+    rapidjson::Document d;
+    RETURN_IF_ERROR(ParseObject(req.body, d));
+    risk::CreditLevelRecord rec;
+    rec.code = code;
+    ASSIGN_OR_RETURN(rec.level, StringMember(d, "level", true));
+    ASSIGN_OR_RETURN(rec.from, StringMember(d, "from", true));
+    ASSIGN_OR_RETURN(rec.reason, StringMember(d, "reason", false));
+    RETURN_IF_ERROR(r->SetCreditLevel(rec));
+    ASSIGN_OR_RETURN(std::string json, r->CreditJson(code, Clock::System().Now()));
+    return Reply{std::move(json)};
+  }
+
+  // POST /credit/{code}/complaints {"text":..}: market supervision, commerce, the zone.
+  StatusOr<Reply> PostComplaint(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    ASSIGN_OR_RETURN(risk::Risk * r, RiskApi());
+    if (!IsUserOf(p, {"market", "commerce", "admin", "customs"})) {
+      return Denied("complaints are recorded by market supervision, commerce, customs or the zone");
+    }
+    std::string code = req.matches[1];
+    ASSIGN_OR_RETURN(std::optional<registry::Enterprise> e, store_->FindEnterprise(code));
+    if (!e) return NotFound("no enterprise " + code);
+    rapidjson::Document d;
+    RETURN_IF_ERROR(ParseObject(req.body, d));
+    ASSIGN_OR_RETURN(std::string text, StringMember(d, "text", true));
+    RETURN_IF_ERROR(r->Complaint(code, text, Clock::System().Now()));
+    ASSIGN_OR_RETURN(std::string json, r->CreditJson(code, Clock::System().Now()));
+    return Reply{std::move(json)};
   }
 
   void Metrics(httplib::Response& res) {

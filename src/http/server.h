@@ -20,6 +20,7 @@
 #include <string>
 
 #include "clearance/clearance.h"
+#include "risk/risk.h"
 #include "common/crypto.h"
 #include "common/status.h"
 #include "intake/intake.h"
@@ -39,6 +40,8 @@ struct ServerOptions {
   std::shared_ptr<spdlog::logger> log;
   // The tables POST /tax/quote computes with; null: the built-in ones.
   const tax::TariffTable* tariff = nullptr;
+  // Risk control and credit (GET /risk/..., /credit/...); null: those endpoints answer 503.
+  risk::Risk* risk = nullptr;
 };
 
 class Server {
