@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/context.h"
+#include "app/risk_cli.h"
 #include "ceb/catalog.h"
 #include "ceb/codec.h"
 #include "common/strings.h"
@@ -263,6 +264,143 @@ StatusOr<std::string> RunSummaryBench(const BenchOptions& o, const std::filesyst
   return std::string(buf);
 }
 
+// Registers the enterprises gen names in parties.json (and, for exports, an overseas
+// warehouse for every e-commerce enterprise, for its 9810 lists).
+Status RegisterParties(Context& ctx, const std::string& out_dir, bool exports) {
+  namespace fs = std::filesystem;
+  std::ifstream in(fs::path(out_dir) / "parties.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  rapidjson::Document parties;
+  parties.Parse(ss.str().c_str());
+  if (parties.HasParseError() || !parties.IsArray()) {
+    return InvalidArgument("parties.json is not a JSON array", "parties.json");
+  }
+  for (const auto& p : parties.GetArray()) {
+    registry::Enterprise e;
+    e.code = p["code"].GetString();
+    e.name = p["name"].GetString();
+    for (const auto& r : p["roles"].GetArray()) e.roles.emplace_back(r.GetString());
+    RETURN_IF_ERROR(ctx.store->PutEnterprise(e));
+    if (exports && std::find(e.roles.begin(), e.roles.end(), "ebc") != e.roles.end()) {
+      clearance::OverseasWarehouse w;
+      w.ebc_code = e.code;
+      w.code = "LAX01";
+      w.name = w.operator_name = "美国洛杉矶海外仓";
+      w.country = "502";
+      w.address = "1000 Warehouse Way, Los Angeles";
+      w.area_m2 = Decimal::FromInt(12000);
+      w.services = {"一件代发"};
+      RETURN_IF_ERROR(ctx.clearance->AddOverseasWarehouse(w));
+    }
+  }
+  ctx.intake->InvalidateRegistry();
+  return Status::Ok();
+}
+
+// The bonded stock gen's parcels draw on (stock.json), brought into the ledger.
+Status LoadStock(Context& ctx, const std::string& out_dir) {
+  std::ifstream in(std::filesystem::path(out_dir) / "stock.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ASSIGN_OR_RETURN(std::vector<clearance::InboundRecord> stock, http::InboundFromJson(ss.str()));
+  return ctx.clearance->AddInbound(stock);
+}
+
+// The XML messages of a gen folder in file-name order.
+std::vector<std::string> ReadBodies(const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(out_dir)) {
+    if (e.path().extension() == ".xml") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> bodies;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    bodies.push_back(ss.str());
+  }
+  return bodies;
+}
+
+// Ingests `bodies` as the operator `op` through the pipeline (replayed: decisions dated
+// as declared); returns the seconds taken.
+double IngestAll(Context& ctx, const std::vector<std::string>& bodies, const std::string& op,
+                 bool replay, int64_t* accepted, double* commit_s) {
+  auto start = std::chrono::steady_clock::now();
+  RunPipeline(
+      *ctx.intake, bodies.size(),
+      [&](size_t i) {
+        intake::Submission s;
+        s.body = bodies[i];
+        s.replay = replay;
+        s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
+        return s;
+      },
+      4000,
+      [&](size_t, std::vector<intake::IntakeResult>& results) {
+        for (const auto& r : results) {
+          for (const auto& e : r.entities) *accepted += e.return_status == "2";
+        }
+      },
+      commit_s);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// `shumao bench --scenario risk`: labelled import traffic (gen --faults 0.05) cleared twice
+// in fresh stores, with risk screening and with the lanes drawn at random only (the floor:
+// the same clearance without the rules); the overhead of screening and each rule's
+// precision and recall on the labels.
+StatusOr<std::string> RunRiskBench(const BenchOptions& o, const std::filesystem::path& dir) {
+  gen::GenOptions g;
+  g.seed = 11;
+  g.import_parcels = std::max<int64_t>(1, o.parcels / 4);
+  g.faults = 0.05;
+  g.from = "2026-03-01";
+  g.to = "2026-05-31";
+  g.out_dir = (dir / "traffic").string();
+  std::fprintf(stderr, "bench: generating labelled traffic ...\n");
+  ASSIGN_OR_RETURN(gen::GenSummary summary, gen::Generate(g));
+  std::vector<std::string> bodies = ReadBodies(g.out_dir);
+  double seconds[2] = {0, 0};
+  int64_t accepted[2] = {0, 0};
+  std::string eval;
+  // The plain run first, so that the screened run never has the warmer page cache.
+  for (int run = 1; run >= 0; --run) {
+    bool screening = run == 0;
+    ContextOptions co;
+    co.db = (dir / (screening ? "risk.db" : "plain.db")).string();
+    co.key_file = (dir / "bench.key").string();
+    co.screening = screening;
+    ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
+    RETURN_IF_ERROR(LoadStock(*ctx, g.out_dir));
+    ASSIGN_OR_RETURN(std::string op, ctx->EnsureSystemOperator());
+    RETURN_IF_ERROR(RegisterParties(*ctx, g.out_dir, false));
+    std::fprintf(stderr, "bench: clearing %zu messages %s ...\n", bodies.size(),
+                 screening ? "with risk screening" : "with random lanes only");
+    double commit_s = 0;
+    seconds[run] = IngestAll(*ctx, bodies, op, true, &accepted[run], &commit_s);
+    if (screening) {
+      ASSIGN_OR_RETURN(eval,
+                       EvaluateRisk(*ctx->store, *ctx->risk,
+                                    (std::filesystem::path(g.out_dir) / "labels.ndjson").string()));
+    }
+  }
+  std::filesystem::remove_all(dir);
+  int64_t parcels = summary.import_parcels;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"scenario\":\"risk\",\"parcels\":%lld,\"messages\":%zu,\"accepted\":%lld,"
+                "\"seconds\":%.3f,\"parcels_per_s\":%.0f,\"floor_seconds\":%.3f,"
+                "\"floor_parcels_per_s\":%.0f,\"ratio\":%.3f,\"overhead\":%.3f,\"eval\":",
+                static_cast<long long>(parcels), bodies.size(), static_cast<long long>(accepted[0]),
+                seconds[0], parcels / seconds[0], seconds[1], parcels / seconds[1],
+                seconds[1] / seconds[0], seconds[0] / seconds[1] - 1);
+  return std::string(buf) + eval + "}";
+}
+
 }  // namespace
 
 StatusOr<std::string> RunBench(const BenchOptions& o) {
@@ -270,6 +408,7 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   fs::path dir = fs::temp_directory_path() / ("shumao-bench-" + RandomToken().substr(0, 8));
   fs::create_directories(dir);
   if (o.scenario == "summary") return RunSummaryBench(o, dir);
+  if (o.scenario == "risk") return RunRiskBench(o, dir);
   const bool exports = o.scenario == "export";
   gen::GenOptions g;
   g.seed = 7;
@@ -281,18 +420,7 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   g.out_dir = (dir / "traffic").string();
   std::fprintf(stderr, "bench: generating traffic ...\n");
   ASSIGN_OR_RETURN(gen::GenSummary summary, gen::Generate(g));
-  std::vector<std::string> bodies;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(g.out_dir)) {
-    if (e.path().extension() == ".xml") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    bodies.push_back(ss.str());
-  }
+  std::vector<std::string> bodies = ReadBodies(g.out_dir);
   ContextOptions co;
   co.db = o.db.empty() ? (dir / "bench.db").string() : o.db;
   co.key_file = (dir / "bench.key").string();
@@ -300,41 +428,9 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   const bool import = o.scenario == "import" || over_http;
   co.clearance = import || exports;  // intake alone, or intake with clearance
   ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
-  if (import) {
-    std::ifstream in(fs::path(g.out_dir) / "stock.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    ASSIGN_OR_RETURN(std::vector<clearance::InboundRecord> stock, http::InboundFromJson(ss.str()));
-    RETURN_IF_ERROR(ctx->clearance->AddInbound(stock));
-  }
+  if (import) RETURN_IF_ERROR(LoadStock(*ctx, g.out_dir));
   ASSIGN_OR_RETURN(std::string op, ctx->EnsureSystemOperator());
-  {
-    std::ifstream in(fs::path(g.out_dir) / "parties.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    rapidjson::Document parties;
-    parties.Parse(ss.str().c_str());
-    for (const auto& p : parties.GetArray()) {
-      registry::Enterprise e;
-      e.code = p["code"].GetString();
-      e.name = p["name"].GetString();
-      for (const auto& r : p["roles"].GetArray()) e.roles.emplace_back(r.GetString());
-      RETURN_IF_ERROR(ctx->store->PutEnterprise(e));
-      // Every e-commerce enterprise with an overseas warehouse, for its 9810 lists.
-      if (exports && std::find(e.roles.begin(), e.roles.end(), "ebc") != e.roles.end()) {
-        clearance::OverseasWarehouse w;
-        w.ebc_code = e.code;
-        w.code = "LAX01";
-        w.name = w.operator_name = "美国洛杉矶海外仓";
-        w.country = "502";
-        w.address = "1000 Warehouse Way, Los Angeles";
-        w.area_m2 = Decimal::FromInt(12000);
-        w.services = {"一件代发"};
-        RETURN_IF_ERROR(ctx->clearance->AddOverseasWarehouse(w));
-      }
-    }
-    ctx->intake->InvalidateRegistry();
-  }
+  RETURN_IF_ERROR(RegisterParties(*ctx, g.out_dir, exports));
   std::fprintf(stderr, "bench: %zu messages; measuring the floor ...\n", bodies.size());
   double parse_s = bench::ParseFloorSeconds(bodies);
   // The floor writes into a database with the project's own schema (same tables and
@@ -370,26 +466,9 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
                import    ? "intake with import clearance"
                : exports ? "intake with export clearance"
                          : "intake");
-  auto start = std::chrono::steady_clock::now();
   int64_t accepted = 0;
   double commit_s = 0;
-  RunPipeline(
-      *ctx->intake, bodies.size(),
-      [&](size_t i) {
-        intake::Submission s;
-        s.body = bodies[i];
-        s.replay = import || exports;  // decisions dated as declared: quota, policy, months
-        s.principal = registry::Principal{registry::Principal::Kind::kEnterprise, op, ""};
-        return s;
-      },
-      4000,
-      [&](size_t, std::vector<intake::IntakeResult>& results) {
-        for (const auto& r : results) {
-          for (const auto& e : r.entities) accepted += e.return_status == "2";
-        }
-      },
-      &commit_s);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double secs = IngestAll(*ctx, bodies, op, import || exports, &accepted, &commit_s);
   double rate = bodies.size() / secs;
   const int64_t parcels = summary.import_parcels + summary.export_parcels;
   int64_t released = 0;

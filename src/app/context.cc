@@ -74,6 +74,11 @@ StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
   co.tariff = ctx->tariff.get();
   co.vault = ctx->vault;
   co.risk = ctx->risk.get();
+  if (!o.screening) {
+    ctx->random_lanes = clearance::RandomInspection(
+        ro.inspect_target.value_or(Decimal::FromUnits(Decimal::kOne / 50)));
+    co.risk = ctx->random_lanes.get();
+  }
   co.match_timeout_ms = static_cast<int64_t>(o.match_timeout_hours * 3600 * 1000);
   ASSIGN_OR_RETURN(ctx->clearance, clearance::Engine::Create(ctx->store.get(), co));
   intake::IntakeOptions io;

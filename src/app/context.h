@@ -40,6 +40,9 @@ struct ContextOptions {
   std::string risk_dir;  // folder with the zone's own data/risk tables; empty: built in
   double match_timeout_hours = 24;       // a list missing a document is refused after this
   bool clearance = true;                 // false: intake only (the intake benchmark)
+  // false: lanes by a random draw at the inspection target only, no risk rules (the
+  // floor of the risk benchmark)
+  bool screening = true;
   // Folder with the zone's own policy.csv, vat_periods.csv, vat_reduced.csv and
   // consumption_tax.csv (the format of data/tax/); empty: the tables built in.
   std::string tariff_dir;
@@ -56,6 +59,7 @@ struct Context {
   std::unique_ptr<ceb::XsdValidator> xsd;
   std::unique_ptr<tax::TariffTable> tariff;  // the zone's tables, or a copy of the built-in
   std::unique_ptr<risk::Risk> risk;  // risk control and credit (the clearance lanes)
+  std::unique_ptr<clearance::RiskGate> random_lanes;  // instead of `risk` without screening
   std::unique_ptr<clearance::Engine> clearance;  // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;
 

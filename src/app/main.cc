@@ -615,8 +615,10 @@ int Main(int argc, char** argv) {
                    "clearance: match, quota, tax, lanes, receipts) or import-http (import "
                    "clearance through a real server on loopback at --rate parcels/s: latency), "
                    "export (intake with export clearance, October's traffic, to 899) or summary "
-                   "(the monthly summary of --parcels closed lists written into a fresh store)")
-      ->check(CLI::IsMember({"intake", "import", "import-http", "export", "summary"}))
+                   "(the monthly summary of --parcels closed lists written into a fresh store) or risk "
+                   "(labelled import traffic cleared with and without risk screening: overhead, "
+                   "precision and recall)")
+      ->check(CLI::IsMember({"intake", "import", "import-http", "export", "summary", "risk"}))
       ->capture_default_str();
   bench
       ->add_option("--parcels", bopt.parcels,

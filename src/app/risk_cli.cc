@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -96,7 +97,8 @@ int RunRiskDecision(Context& ctx, const RiskCliOptions& o) {
   return 0;
 }
 
-StatusOr<std::string> EvaluateRisk(risk::Risk& risk, const std::string& labels_path) {
+StatusOr<std::string> EvaluateRisk(store::Store& store, risk::Risk& risk,
+                                   const std::string& labels_path) {
   std::ifstream in(labels_path);
   if (!in) return InvalidArgument("cannot read " + labels_path, "labels");
   std::map<std::string, std::string> fault_of;  // copNo → fault
@@ -125,8 +127,15 @@ StatusOr<std::string> EvaluateRisk(risk::Risk& risk, const std::string& labels_p
     if (doc == d.MemberEnd()) continue;
     flagged[Str(d, "rule")].insert(Str(doc->value, "copNo"));
   }
-  std::map<std::string, int64_t> labelled;
-  for (const auto& [cop, fault] : fault_of) ++labelled[fault];
+  std::map<std::string, int64_t> labelled, refused;
+  for (const auto& [cop, fault] : fault_of) {
+    ++labelled[fault];
+    ASSIGN_OR_RETURN(std::vector<store::DocumentRow> lists, store.FindDocuments("inventories", cop));
+    bool was_refused = !lists.empty() && std::all_of(lists.begin(), lists.end(), [](const auto& d) {
+      return d.status == "100";
+    });
+    if (was_refused) ++refused[fault];
+  }
 
   std::string out = "{\"labels\":" + std::to_string(fault_of.size()) + ",\"hits\":" +
                     std::to_string(hits.size()) + ",\"rules\":[";
@@ -157,6 +166,9 @@ StatusOr<std::string> EvaluateRisk(risk::Risk& risk, const std::string& labels_p
            std::to_string(positives) + ",\"truePositives\":" + std::to_string(tp) +
            ",\"precision\":" + (fault.empty() ? "null" : Ratio(tp, static_cast<int64_t>(cops.size()))) +
            ",\"recall\":" + (fault.empty() ? "null" : Ratio(tp, positives)) +
+           ",\"refusedByClearance\":" + std::to_string(fault.empty() ? 0 : refused[fault]) +
+           ",\"recallOfScreened\":" +
+           (fault.empty() ? "null" : Ratio(tp, positives - refused[fault])) +
            ",\"unlabelledFlagged\":" + std::to_string(ordinary_by_rule[rule]) + "}";
   }
   out += "],\"unlabelledListsFlagged\":" + std::to_string(ordinary_flagged.size()) + "}";
@@ -164,7 +176,7 @@ StatusOr<std::string> EvaluateRisk(risk::Risk& risk, const std::string& labels_p
 }
 
 int RunRiskEval(Context& ctx, const RiskCliOptions& o) {
-  auto r = EvaluateRisk(*ctx.risk, o.labels);
+  auto r = EvaluateRisk(*ctx.store, *ctx.risk, o.labels);
   if (!r.ok()) return Fail(r.status());
   std::printf("%s\n", r->c_str());
   return 0;

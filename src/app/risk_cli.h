@@ -26,7 +26,10 @@ int RunRiskEval(Context& ctx, const RiskCliOptions& o);
 
 // Precision and recall of each rule against the labels, as one JSON object (also used by
 // `shumao bench --scenario risk`).
-StatusOr<std::string> EvaluateRisk(risk::Risk& risk, const std::string& labels_path);
+// A labelled list refused by clearance's own checks (status 100: the bonded ledger's HS
+// code, the limits) never reaches screening; it is counted apart.
+StatusOr<std::string> EvaluateRisk(store::Store& store, risk::Risk& risk,
+                                   const std::string& labels_path);
 
 int RunCreditSet(Context& ctx, const RiskCliOptions& o);
 int RunCreditShow(Context& ctx, const RiskCliOptions& o);

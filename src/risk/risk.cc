@@ -555,9 +555,10 @@ class RiskImpl : public Risk {
     std::string bkey = Short(f.buyer);
     ASSIGN_OR_RETURN(std::optional<std::string> text, txn.GetState("risk.b", bkey));
     std::vector<Seen> seen = DecodeSeen(text.value_or(""));
-    int64_t now = f.declared.millis;
+    // A buyer's lists are placed in time by their orders: that is when the buyer bought.
+    int64_t now = f.order_at.millis != 0 ? f.order_at.millis : f.declared.millis;
     int64_t keep_ms = 0;
-    if (split) keep_ms = std::max(keep_ms, split->IntParam("window_hours", 24) * kHourMs);
+    if (split) keep_ms = std::max(keep_ms, std::max<int64_t>(split->IntParam("window_hours", 6), 24) * kHourMs);
     if (ident) keep_ms = std::max(keep_ms, ident->IntParam("window_days", 30) * kDayMs);
     std::erase_if(seen, [&](const Seen& s) { return s.ms < now - keep_ms || s.key == f.key; });
 
@@ -571,11 +572,16 @@ class RiskImpl : public Risk {
     me.addr = Short(f.address);
 
     if (split != nullptr) {
-      int64_t window = split->IntParam("window_hours", 24);
+      // The orders of the same Beijing day, and those within `window_hours` of this one
+      // (a split across midnight).
+      int64_t window = split->IntParam("window_hours", 6);
+      bool same_day = split->IntParam("calendar_day", 1) != 0;
+      std::string today = DayOf(Timestamp{now});
       std::vector<Seen*> in;
       Decimal total = f.value;
       for (Seen& s : seen) {
-        if (s.ms >= now - window * kHourMs && s.ms <= now) {
+        bool near = s.ms >= now - window * kHourMs && s.ms <= now + window * kHourMs;
+        if (near || (same_day && DayOf(Timestamp{s.ms}) == today)) {
           in.push_back(&s);
           total += s.value;
         }
@@ -588,16 +594,19 @@ class RiskImpl : public Risk {
         std::string evidence = Json()
                                    .Str("buyer", bkey)
                                    .Num("windowHours", window)
+                                   .Raw("sameDay", same_day ? "true" : "false")
                                    .Num("lists", count)
                                    .Str("total", Money(total))
                                    .Str("singleLimit", Money(f.single_limit))
                                    .Raw("documents", Array(lists))
                                    .Done();
-        std::string sentence = "同一订购人在" + std::to_string(window) + "小时内申报清单" +
-                               std::to_string(count) + "票，合计" + Money(total) +
-                               "元，超过单次交易限值" + Money(f.single_limit) +
-                               "元，疑似拆单 (one buyer's " + std::to_string(count) +
-                               " lists within " + std::to_string(window) + " hours total " +
+        std::string span_zh = (same_day ? "同一天或" : "") + std::to_string(window) + "小时内";
+        std::string span_en =
+            (same_day ? "on one day or within " : "within ") + std::to_string(window) + " hours";
+        std::string sentence = "同一订购人" + span_zh + "下单" + std::to_string(count) +
+                               "票，合计" + Money(total) + "元，超过单次交易限值" +
+                               Money(f.single_limit) + "元，疑似拆单 (one buyer's " +
+                               std::to_string(count) + " orders " + span_en + " total " +
                                Money(total) + " CNY, over the " + Money(f.single_limit) +
                                " single-transaction limit: a split order)";
         Hit h = MakeHit(split, f);
@@ -634,8 +643,9 @@ class RiskImpl : public Risk {
       if (!me.who.empty()) who.insert(me.who);
       if (!me.phone.empty()) phones.insert(me.phone);
       if (!me.addr.empty()) addrs.insert(me.addr);
-      int64_t most = static_cast<int64_t>(std::max({who.size(), phones.size(), addrs.size()}));
-      if (most >= min) {
+      int64_t min_addresses = ident->IntParam("min_addresses", min + 1);
+      int64_t people = static_cast<int64_t>(std::max(who.size(), phones.size()));
+      if (people >= min || static_cast<int64_t>(addrs.size()) >= min_addresses) {
         std::vector<std::string> lists;
         for (Seen* s : in) lists.push_back(ListJson(*s));
         lists.push_back(ListJson(me));
@@ -858,7 +868,7 @@ class RiskImpl : public Risk {
                        l.gcode + "属第" + chapter + "章；";
         }
       }
-      if (positive != nullptr && !tb.OnPositiveList(l.gcode)) {
+      if (positive != nullptr && tb.HasPositiveList() && !tb.OnPositiveList(l.gcode)) {
         off_list.push_back(
             Json().Str("gnum", l.gnum).Str("gname", l.gname).Str("gcode", l.gcode).Done());
         off_text += "第" + l.gnum + "项商品编码" + l.gcode + "；";

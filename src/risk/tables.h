@@ -102,6 +102,7 @@ class Tables {
                                                const std::string& gname) const;
   // Whether a code falls under a positive-list prefix.
   bool OnPositiveList(const std::string& gcode) const;
+  bool HasPositiveList() const { return !positive_.empty(); }  // none: the rule is off
 
  private:
   std::vector<Rule> rules_;
