@@ -120,6 +120,15 @@ class Csv {
   std::vector<Row> rows_;
 };
 
+// The bytes of the UTF-8 character starting at s[i] (1 for a stray continuation byte).
+size_t CharLength(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+  return std::min(n, s.size() - i);
+}
+
+std::string FirstChar(std::string_view s) { return std::string(s.substr(0, CharLength(s, 0))); }
+
 bool AllDigits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return std::isdigit(c) != 0;
@@ -318,6 +327,17 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     if (!AllDigits(prefix)) return pos.Bad(r, "hs_prefix", "not digits");
     t->positive_.push_back(prefix);
   }
+  for (size_t i = 0; i < t->keywords_.size(); ++i) {
+    t->keywords_by_first_[FirstChar(t->keywords_[i].first)].push_back(i);
+  }
+  for (size_t i = 0; i < t->prohibited_.size(); ++i) {
+    const ProhibitedRow& p = t->prohibited_[i];
+    if (p.match == "hs") {
+      t->prohibited_hs_.push_back(i);
+    } else {
+      t->prohibited_by_first_[FirstChar(p.value)].push_back(i);
+    }
+  }
   return std::shared_ptr<const Tables>(std::move(t));
 }
 
@@ -371,9 +391,18 @@ const CreditLevel* Tables::Level(const std::string& code) const {
 std::vector<std::pair<std::string, std::string>> Tables::ChaptersOfName(
     const std::string& name) const {
   std::string lower = Lower(name);
+  std::vector<size_t> matched;
+  for (size_t i = 0; i < lower.size(); i += CharLength(lower, i)) {
+    auto it = keywords_by_first_.find(std::string(lower, i, CharLength(lower, i)));
+    if (it == keywords_by_first_.end()) continue;
+    for (size_t k : it->second) {
+      if (lower.compare(i, keywords_[k].first.size(), keywords_[k].first) == 0) matched.push_back(k);
+    }
+  }
+  std::sort(matched.begin(), matched.end());  // file order, as a plain scan would give
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [word, chapter] : keywords_) {
-    if (lower.find(word) == std::string::npos) continue;
+  for (size_t k : matched) {
+    const auto& [word, chapter] = keywords_[k];
     bool seen = std::any_of(out.begin(), out.end(),
                             [&](const auto& p) { return p.first == chapter; });
     if (!seen) out.emplace_back(chapter, word);
@@ -383,13 +412,22 @@ std::vector<std::pair<std::string, std::string>> Tables::ChaptersOfName(
 
 std::vector<const ProhibitedRow*> Tables::Prohibited(const std::string& gcode,
                                                      const std::string& gname) const {
-  std::vector<const ProhibitedRow*> out;
-  std::string lower = Lower(gname);
-  for (const ProhibitedRow& p : prohibited_) {
-    bool hit = p.match == "hs" ? gcode.starts_with(p.value)
-                               : lower.find(p.value) != std::string::npos;
-    if (hit) out.push_back(&p);
+  std::vector<size_t> rows;
+  for (size_t i : prohibited_hs_) {
+    if (gcode.starts_with(prohibited_[i].value)) rows.push_back(i);
   }
+  std::string lower = Lower(gname);
+  for (size_t i = 0; i < lower.size(); i += CharLength(lower, i)) {
+    auto it = prohibited_by_first_.find(std::string(lower, i, CharLength(lower, i)));
+    if (it == prohibited_by_first_.end()) continue;
+    for (size_t k : it->second) {
+      if (lower.compare(i, prohibited_[k].value.size(), prohibited_[k].value) == 0) rows.push_back(k);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  std::vector<const ProhibitedRow*> out;
+  for (size_t k : rows) out.push_back(&prohibited_[k]);
   return out;
 }
 

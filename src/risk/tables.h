@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/decimal.h"
@@ -111,6 +112,11 @@ class Tables {
   std::vector<ScoreComponent> score_;
   std::vector<std::pair<std::string, std::string>> keywords_;  // lowercased keyword, chapter
   std::vector<ProhibitedRow> prohibited_;
+  // The keywords (and prohibited keyword rows) by their first UTF-8 character, so that a
+  // name is matched in one pass over its characters.
+  std::unordered_map<std::string, std::vector<size_t>> keywords_by_first_;
+  std::unordered_map<std::string, std::vector<size_t>> prohibited_by_first_;
+  std::vector<size_t> prohibited_hs_;  // rows matched by HS prefix
   std::vector<std::string> positive_;
 };
 
