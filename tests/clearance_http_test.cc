@@ -304,7 +304,7 @@ class ClearanceHttpTest : public ::testing::TestWithParam<std::string> {
   // Opens a fresh store, the engine (every matched list to inspection when
   // `inspect_all`; none when !with_clearance), intake and the server, and registers the
   // parties and department users with their tokens.
-  void Start(bool inspect_all = false, bool with_clearance = true) {
+  void Start(bool inspect_all = false, bool with_clearance = true, bool with_risk = false) {
     static std::atomic<int> n{0};
     std::string url;
     if (GetParam() == "sqlite") {
@@ -334,6 +334,16 @@ class ClearanceHttpTest : public ::testing::TestWithParam<std::string> {
       clearance::Options co;
       co.vault = vault_;
       co.risk = risk_.get();
+      if (with_risk) {
+        // The built-in rules; lane targets zero, so that only the rules choose lanes.
+        risk::Options ro;
+        ro.vault = vault_;
+        ro.inspect_target = ro.review_target = Decimal();
+        auto r = risk::Risk::Create(store_.get(), ro);
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        risk_engine_ = std::move(*r);
+        co.risk = risk_engine_.get();
+      }
       auto e = clearance::Engine::Create(store_.get(), co);
       ASSERT_TRUE(e.ok()) << e.status().ToString();
       engine_ = std::move(*e);
@@ -349,6 +359,7 @@ class ClearanceHttpTest : public ::testing::TestWithParam<std::string> {
     http::ServerOptions o;
     o.port = 0;
     o.threads = 4;
+    o.risk = risk_engine_.get();
     auto srv = http::Server::Create(store_.get(), intake_.get(), vault_, o, engine_.get());
     ASSERT_TRUE(srv.ok());
     server_ = std::move(*srv);
@@ -407,6 +418,9 @@ class ClearanceHttpTest : public ::testing::TestWithParam<std::string> {
   httplib::Result Post(const std::string& token, const std::string& path, const std::string& body) {
     return client_->Post(path.c_str(), Auth(token), body, "application/json");
   }
+  httplib::Result Put(const std::string& token, const std::string& path, const std::string& body) {
+    return client_->Put(path.c_str(), Auth(token), body, "application/json");
+  }
 
   // Sends one message as `token`; expects it accepted (returnStatus 2).
   void Send(const std::string& token, const std::string& xml) {
@@ -456,6 +470,7 @@ class ClearanceHttpTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<const Vault> vault_;
   std::unique_ptr<clearance::RiskGate> risk_;
+  std::unique_ptr<risk::Risk> risk_engine_;  // with_risk: risk control and credit
   std::unique_ptr<clearance::Engine> engine_;
   std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<http::Server> server_;
@@ -764,6 +779,129 @@ TEST_P(ClearanceHttpTest, OfficerDecision) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(ListStatus(q), "100");
   EXPECT_STREQ(Json(Get(customs_, QuotaPath(q.buyer_id))->body)["used"].GetString(), "0.00");
+}
+
+// Risk control over HTTP: a split order (one buyer's parcels of one day over the single
+// limit) goes to inspection; departments read the hit with its explanation and evidence,
+// the enterprise reads only the outcome; the officer's refusal feeds the rule's figures;
+// credit levels, the public dishonest list and complaints.
+TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
+  ASSERT_NO_FATAL_FAILURE(Start(/*inspect_all=*/false, /*with_clearance=*/true, /*with_risk=*/true));
+  std::vector<Parcel> parcels;
+  for (int i = 0; i < 13; ++i) {  // 13 × 410.00 = 5330.00 > 5000.00
+    char no[8];
+    std::snprintf(no, sizeof no, "R%02d", i);
+    parcels.push_back(Parcel{no});
+    ASSERT_NO_FATAL_FAILURE(Declare(parcels.back()));
+  }
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(ListStatus(parcels[i]), "800") << i;
+  const Parcel& split = parcels.back();
+  EXPECT_EQ(ListStatus(split), "500");
+
+  // The declaring agent sees the outcome in the history, never the rule.
+  auto doc = Get(agent_, "/api/v1/documents/inventories/" + split.CopNo());
+  ASSERT_EQ(doc->status, 200) << doc->body;
+  EXPECT_NE(doc->body.find("布控查验"), std::string::npos) << doc->body;
+  EXPECT_EQ(doc->body.find("split"), std::string::npos) << doc->body;
+  EXPECT_EQ(doc->body.find("拆单"), std::string::npos) << doc->body;
+  std::string today = FormatIso(Clock::System().Now()).substr(0, 10);
+  std::string hits_path = "/api/v1/risk/hits?from=" + today + "&to=" + today;
+  EXPECT_EQ(Get(agent_, hits_path)->status, 403);
+  EXPECT_EQ(Get("", hits_path)->status, 401);
+  auto bad = Get(customs_, "/api/v1/risk/hits?from=2026-13-01&to=" + today);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(FieldOf(bad), "from");
+
+  // Customs reads every hit: the inspected list and the twelve released before it (audit).
+  auto r = Get(customs_, hits_path + "&rule=split_order");
+  ASSERT_EQ(r->status, 200) << r->body;
+  rapidjson::Document d = Json(r->body);
+  ASSERT_TRUE(d.IsObject());
+  ASSERT_EQ(d["hits"].Size(), 13u) << r->body;
+  int inspected = 0, audits = 0;
+  for (const auto& h : d["hits"].GetArray()) {
+    EXPECT_STREQ(h["rule"].GetString(), "split_order");
+    EXPECT_STREQ(h["severity"].GetString(), "high");
+    std::string lane = h["lane"].GetString();
+    if (lane == "inspect") {
+      ++inspected;
+      EXPECT_EQ(h["document"]["copNo"].GetString(), split.CopNo());
+      EXPECT_STREQ(h["evidence"]["total"].GetString(), "5330.00");
+      EXPECT_EQ(h["evidence"]["documents"].Size(), 13u);
+      EXPECT_NE(std::string(h["explanation"].GetString()).find("5000.00"), std::string::npos);
+    } else {
+      EXPECT_EQ(lane, "audit");
+      ++audits;
+    }
+  }
+  EXPECT_EQ(inspected, 1);
+  EXPECT_EQ(audits, 12);
+  // The buyer filter takes the ID number; another buyer has none.
+  EXPECT_EQ(Json(Get(customs_, hits_path + "&buyer=" + split.buyer_id)->body)["hits"].Size(), 13u);
+  EXPECT_EQ(Json(Get(customs_, hits_path + "&buyer=110101199003071234")->body)["hits"].Size(), 0u);
+  auto dec = Get(customs_, "/api/v1/risk/decisions/" + split.CopNo() + "?agentCode=" + kAgent);
+  ASSERT_EQ(dec->status, 200) << dec->body;
+  EXPECT_STREQ(Json(dec->body)["selection"].GetString(), "rule");
+
+  // The officer finds it: the rule's figures learn it.
+  ASSERT_EQ(Post(customs_, "/api/v1/inventories/" + split.CopNo() + "/decision",
+                 R"({"decision":"refuse","reason":"拆单"})")
+                ->status,
+            200);
+  EXPECT_EQ(Get(ebc_, "/api/v1/risk/rules")->status, 403);
+  r = Get(customs_, "/api/v1/risk/rules");
+  ASSERT_EQ(r->status, 200) << r->body;
+  d = Json(r->body);
+  bool seen = false;
+  for (const auto& rule : d["rules"].GetArray()) {
+    if (std::string(rule["id"].GetString()) != "split_order") continue;
+    seen = true;
+    EXPECT_EQ(rule["hits"].GetInt(), 13);
+    EXPECT_EQ(rule["inspected"].GetInt(), 1);
+    EXPECT_EQ(rule["found"].GetInt(), 1);
+    EXPECT_STREQ(rule["hitRate"].GetString(), "1");
+  }
+  EXPECT_TRUE(seen) << r->body;
+
+  // Credit: customs sets a level; tax may not; an unknown level names the field.
+  std::string level_path = std::string("/api/v1/credit/") + kEbc + "/level";
+  EXPECT_EQ(Put(tax_, level_path, R"({"level":"dishonest","from":"2026-01-01"})")->status, 403);
+  auto unknown = Put(customs_, level_path, R"({"level":"angelic","from":"2026-01-01"})");
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_EQ(FieldOf(unknown), "level");
+  auto set = Put(customs_, level_path,
+                 R"({"level":"dishonest","from":"2026-01-01","reason":"走私违规"})");
+  ASSERT_EQ(set->status, 200) << set->body;
+  EXPECT_STREQ(Json(set->body)["level"]["level"].GetString(), "dishonest");
+  // The dishonest list is public: no token needed.
+  auto pub = client_->Get("/api/v1/credit/dishonest");
+  ASSERT_EQ(pub->status, 200) << pub->body;
+  d = Json(pub->body);
+  ASSERT_EQ(d["enterprises"].Size(), 1u) << pub->body;
+  EXPECT_EQ(d["enterprises"][0]["code"].GetString(), std::string(kEbc));
+  EXPECT_STREQ(d["enterprises"][0]["reason"].GetString(), "走私违规");
+  // The enterprise sees its own credit (score explained); another enterprise does not.
+  auto own = Get(ebc_, std::string("/api/v1/credit/") + kEbc);
+  ASSERT_EQ(own->status, 200) << own->body;
+  d = Json(own->body);
+  EXPECT_TRUE(d["score"]["components"].IsArray());
+  EXPECT_EQ(Get(ebp_, std::string("/api/v1/credit/") + kEbc)->status, 403);
+  // A complaint by market supervision counts in the score.
+  EXPECT_EQ(Post(ebp_, std::string("/api/v1/credit/") + kEbc + "/complaints", R"({"text":"x"})")
+                ->status,
+            403);
+  std::string market = User("market-1", "market");
+  auto c = Post(market, std::string("/api/v1/credit/") + kEbc + "/complaints",
+                R"({"text":"假冒商品投诉"})");
+  ASSERT_EQ(c->status, 200) << c->body;
+  EXPECT_NE(c->body.find("\"component\":\"complaints\",\"count\":1"), std::string::npos) << c->body;
+
+  // From now on, nothing of the dishonest enterprise is released unseen.
+  Parcel after{"R99"};
+  after.buyer_id = "110101199003071234";
+  ASSERT_NO_FATAL_FAILURE(Declare(after));
+  std::string status = ListStatus(after);
+  EXPECT_TRUE(status == "500" || status == "300") << status;
 }
 
 TEST_P(ClearanceHttpTest, Alerts) {

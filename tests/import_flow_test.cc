@@ -72,8 +72,9 @@ class Stopwatch {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// Released, or held for an officer (inspection 500, document review 300) by a lane.
 bool Released(const std::string& status) {
-  return status == "800" || status == "899" || status == "500";
+  return status == "800" || status == "899" || status == "500" || status == "300";
 }
 
 bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
@@ -208,6 +209,22 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
   }
   std::map<std::string, ListRow> lists;
   ASSERT_TRUE(ReadLists(dir_ / "zone.db", lists));
+  // Risk control's hits, by the list they are about.
+  std::map<std::string, std::set<std::string>> hit_rules;
+  {
+    const fs::path hits_file = dir_ / "hits.ndjson";
+    CommandResult hits = Run("risk hits --db " + db + " --from 2000-01-01 --to 2099-12-31 > " +
+                             ShellQuote(hits_file.string()));
+    ASSERT_EQ(hits.code, 0) << ReadFile(log_);
+    std::ifstream in(hits_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      rapidjson::Document d;
+      d.Parse(line.c_str());
+      ASSERT_TRUE(d.IsObject() && d.HasMember("document")) << line;
+      hit_rules[Str(d["document"], "copNo")].insert(Str(d, "rule"));
+    }
+  }
   times.emplace_back("read results", clock.Lap());
 
   std::map<std::string, const Label*> label_of;  // copNo → label
@@ -237,7 +254,8 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
       {"over_single_limit", {"单次", "-621005"}},
       {"over_annual_limit", {"年度", "-621018"}},
   };
-  // Released until the risk engine (issue 5) decides lanes.
+  // Found by risk control: each has a hit of its rule (the lists of a split order or a
+  // misused identity declared before the pattern showed have an audit hit).
   const std::set<std::string> risk = {"split_order", "identity_misuse", "undervaluation",
                                       "name_hs_mismatch"};
   // A false HS code on a bonded list differs from the code the item entered the ledger
@@ -250,6 +268,8 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
     problems[fault].push_back(what);
   };
 
+  std::map<std::string, int> screened, found;
+  std::map<std::string, std::string> missed;
   for (const Label& l : labels) {
     auto it = lists.find(l.cop_no);
     std::string status = it == lists.end() ? "none" : it->second.status;
@@ -285,6 +305,12 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
     }
     if (risk.count(l.fault)) {
       if (!Released(r.status)) problem(l.fault, l.cop_no + " is " + r.status + ": " + r.info);
+      ++screened[l.fault];
+      if (hit_rules[l.cop_no].count(l.fault)) {
+        ++found[l.fault];
+      } else {
+        missed[l.fault] += " " + l.cop_no + "(" + r.status + ")";
+      }
       continue;
     }
     auto rule = refused.find(l.fault);
@@ -302,16 +328,25 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
     }
   }
 
-  // Clean parcels: released (800, closed 899) or sent to random inspection (500).
-  int clean = 0, inspected = 0;
+  // Clean parcels: released (800, closed 899) or drawn for inspection (500) or document
+  // review (300); hardly any flagged by a rule (ordinary buyers).
+  int clean = 0, inspected = 0, flagged = 0;
+  std::string flagged_lists;
   for (const auto& [cop, r] : lists) {
     if (label_of.count(cop)) continue;
     ++clean;
     ++statuses["(clean)"][r.status];
-    if (r.status == "500") ++inspected;
+    if (r.status == "500" || r.status == "300") ++inspected;
     if (!Released(r.status)) problem("(clean)", cop + " is " + r.status + ": " + r.info);
+    if (!hit_rules[cop].empty()) {
+      ++flagged;
+      for (const std::string& rule : hit_rules[cop]) flagged_lists += " " + cop + ":" + rule;
+    }
   }
   count_of["(clean)"] = clean;
+  std::printf("clean lists flagged by a rule: %d of %d%s\n", flagged, clean,
+              flagged_lists.c_str());
+  EXPECT_LE(flagged * 200, clean) << "more than 0.5% of clean lists flagged:" << flagged_lists;
 
   // The table.
   std::printf("\n%-26s %6s  %s\n", "fault", "count", "final list statuses");
@@ -323,12 +358,23 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
   }
   std::printf("random inspection: %d of %d clean lists (%.2f%%)\n", inspected, clean,
               100.0 * inspected / clean);
-  std::printf(
-      "NOTE: split_order, identity_misuse, undervaluation and name_hs_mismatch on 9610 lists "
-      "are released until the risk engine exists (issue 5); name_hs_mismatch on 1210 lists "
-      "refused against the ledger: %d\n",
-      hs_refused);
+  std::printf("name_hs_mismatch on 1210 lists refused against the ledger: %d\n", hs_refused);
   EXPECT_GT(hs_refused, 0);  // the run has bonded name_hs_mismatch parcels
+  // Recall of the risk rules on the faults that reached screening: split orders and
+  // misused identities all; a price needs a reference first (8 earlier prices) and a name
+  // must speak of another chapter unambiguously (docs/risk.md).
+  const std::map<std::string, double> min_recall = {{"split_order", 1.0},
+                                                    {"identity_misuse", 1.0},
+                                                    {"undervaluation", 0.9},
+                                                    {"name_hs_mismatch", 0.75}};
+  for (const auto& [fault, want] : min_recall) {
+    int n = screened[fault];
+    double recall = n == 0 ? 0 : static_cast<double>(found[fault]) / n;
+    std::printf("%s: %d of %d screened found (recall %.3f), missed:%s\n", fault.c_str(),
+                found[fault], n, recall, missed[fault].c_str());
+    EXPECT_GT(n, 0) << fault;
+    EXPECT_GE(recall, want) << fault << " missed:" << missed[fault];
+  }
   std::printf("tick: %s", tick.out.c_str());
 
   for (const auto& [fault, list] : problems) {
@@ -336,8 +382,9 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
     for (size_t i = 0; i < list.size() && i < 5; ++i) first += "\n  " + list[i];
     ADD_FAILURE() << fault << ": " << list.size() << " unexpected" << first;
   }
+  // Lane targets 2% inspection and 1% review (data/risk/lanes.csv).
   EXPECT_GT(inspected, 0);
-  EXPECT_LE(inspected * 100, clean * 3) << "random inspection above 3% of clean lists";
+  EXPECT_LE(inspected * 1000, clean * 45) << "lanes above 4.5% of clean lists";
 
   // The quota ledger: balanced, nobody over the annual limit.
   CommandResult audit = Run("quota audit --db " + db + " --year 2026");

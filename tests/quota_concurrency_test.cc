@@ -320,7 +320,7 @@ class QuotaConcurrencyTest : public ::testing::Test {
     int port = shumao::testing::FreePort();
     pid_t pid = shumao::testing::Spawn(
         {"serve", "--db", url_, "--key-file", key_, "--listen", "127.0.0.1:" + std::to_string(port),
-         "--inspection-rate", "0", "--log-level", "warn", "--schemas",
+         "--inspection-rate", "0", "--no-screening", "--log-level", "warn", "--schemas",
          shumao::testing::SharedDir() + "/ceb/xsd"},
         (dir_ / ("serve" + std::to_string(index) + ".log")).string());
     if (pid == 0) return 0;

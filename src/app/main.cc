@@ -301,6 +301,10 @@ int Main(int argc, char** argv) {
     c->add_option("--review-rate", copt.review_rate,
                   "target share sent to document review (300), 0..1 (default: "
                   "data/risk/lanes.csv, 0.01)");
+    c->add_flag_callback(
+        "--no-screening", [&copt] { copt.screening = false; },
+        "no risk rules: lanes by a random draw at --inspection-rate only (tests of other "
+        "modules, the floor of bench --scenario risk)");
     c->add_option("--risk-data", copt.risk_dir,
                   "folder with the zone's own risk tables (rules.csv, lanes.csv, "
                   "credit_levels.csv, ... as data/risk/); a file missing there is taken from "
