@@ -786,7 +786,8 @@ TEST_P(ClearanceHttpTest, OfficerDecision) {
 // the enterprise reads only the outcome; the officer's refusal feeds the rule's figures;
 // credit levels, the public dishonest list and complaints.
 TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
-  ASSERT_NO_FATAL_FAILURE(Start(/*inspect_all=*/false, /*with_clearance=*/true, /*with_risk=*/true));
+  ASSERT_NO_FATAL_FAILURE(
+      Start(/*inspect_all=*/false, /*with_clearance=*/true, /*with_risk=*/true));
   std::vector<Parcel> parcels;
   for (int i = 0; i < 13; ++i) {  // 13 × 410.00 = 5330.00 > 5000.00
     char no[8];
@@ -869,8 +870,8 @@ TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
   auto unknown = Put(customs_, level_path, R"({"level":"angelic","from":"2026-01-01"})");
   EXPECT_EQ(unknown->status, 400);
   EXPECT_EQ(FieldOf(unknown), "level");
-  auto set = Put(customs_, level_path,
-                 R"({"level":"dishonest","from":"2026-01-01","reason":"走私违规"})");
+  auto set =
+      Put(customs_, level_path, R"({"level":"dishonest","from":"2026-01-01","reason":"走私违规"})");
   ASSERT_EQ(set->status, 200) << set->body;
   EXPECT_STREQ(Json(set->body)["level"]["level"].GetString(), "dishonest");
   // The dishonest list is public: no token needed.
@@ -887,9 +888,9 @@ TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
   EXPECT_TRUE(d["score"]["components"].IsArray());
   EXPECT_EQ(Get(ebp_, std::string("/api/v1/credit/") + kEbc)->status, 403);
   // A complaint by market supervision counts in the score.
-  EXPECT_EQ(Post(ebp_, std::string("/api/v1/credit/") + kEbc + "/complaints", R"({"text":"x"})")
-                ->status,
-            403);
+  EXPECT_EQ(
+      Post(ebp_, std::string("/api/v1/credit/") + kEbc + "/complaints", R"({"text":"x"})")->status,
+      403);
   std::string market = User("market-1", "market");
   auto c = Post(market, std::string("/api/v1/credit/") + kEbc + "/complaints",
                 R"({"text":"假冒商品投诉"})");

@@ -344,8 +344,7 @@ TEST_F(ImportFlowTest, EveryLabelledFaultEndsAsItShould) {
     }
   }
   count_of["(clean)"] = clean;
-  std::printf("clean lists flagged by a rule: %d of %d%s\n", flagged, clean,
-              flagged_lists.c_str());
+  std::printf("clean lists flagged by a rule: %d of %d%s\n", flagged, clean, flagged_lists.c_str());
   EXPECT_LE(flagged * 200, clean) << "more than 0.5% of clean lists flagged:" << flagged_lists;
 
   // The table.

@@ -37,9 +37,9 @@ struct ContextOptions {
   // (empty: data/risk/lanes.csv). Risk rules send lists to a lane whatever the targets.
   std::string inspection_rate;
   std::string review_rate;
-  std::string risk_dir;  // folder with the zone's own data/risk tables; empty: built in
-  double match_timeout_hours = 24;       // a list missing a document is refused after this
-  bool clearance = true;                 // false: intake only (the intake benchmark)
+  std::string risk_dir;             // folder with the zone's own data/risk tables; empty: built in
+  double match_timeout_hours = 24;  // a list missing a document is refused after this
+  bool clearance = true;            // false: intake only (the intake benchmark)
   // false: lanes by a random draw at the inspection target only, no risk rules (the
   // floor of the risk benchmark)
   bool screening = true;
@@ -58,9 +58,9 @@ struct Context {
   std::shared_ptr<const CodeTables> codes;
   std::unique_ptr<ceb::XsdValidator> xsd;
   std::unique_ptr<tax::TariffTable> tariff;  // the zone's tables, or a copy of the built-in
-  std::unique_ptr<risk::Risk> risk;  // risk control and credit (the clearance lanes)
+  std::unique_ptr<risk::Risk> risk;          // risk control and credit (the clearance lanes)
   std::unique_ptr<clearance::RiskGate> random_lanes;  // instead of `risk` without screening
-  std::unique_ptr<clearance::Engine> clearance;  // before intake: intake calls it
+  std::unique_ptr<clearance::Engine> clearance;       // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;
 
   static StatusOr<std::unique_ptr<Context>> Open(const ContextOptions& options);

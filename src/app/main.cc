@@ -568,7 +568,8 @@ int Main(int argc, char** argv) {
   risk_eval->add_option("--labels", ro.labels, "labels.ndjson written by shumao gen --faults")
       ->required();
 
-  auto* credit = app.add_subcommand("credit", "enterprise credit (电商信用): levels, score, 失信公示");
+  auto* credit =
+      app.add_subcommand("credit", "enterprise credit (电商信用): levels, score, 失信公示");
   credit->require_subcommand(1);
   auto* credit_set = credit->add_subcommand(
       "set", "set an enterprise's customs credit level from a date (海关总署令第282号)");
@@ -614,14 +615,15 @@ int Main(int argc, char** argv) {
   auto* bench =
       app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
   bench
-      ->add_option("--scenario", bopt.scenario,
-                   "intake (messages through intake alone), import (intake with import "
-                   "clearance: match, quota, tax, lanes, receipts) or import-http (import "
-                   "clearance through a real server on loopback at --rate parcels/s: latency), "
-                   "export (intake with export clearance, October's traffic, to 899) or summary "
-                   "(the monthly summary of --parcels closed lists written into a fresh store) or risk "
-                   "(labelled import traffic cleared with and without risk screening: overhead, "
-                   "precision and recall)")
+      ->add_option(
+          "--scenario", bopt.scenario,
+          "intake (messages through intake alone), import (intake with import "
+          "clearance: match, quota, tax, lanes, receipts) or import-http (import "
+          "clearance through a real server on loopback at --rate parcels/s: latency), "
+          "export (intake with export clearance, October's traffic, to 899) or summary "
+          "(the monthly summary of --parcels closed lists written into a fresh store) or risk "
+          "(labelled import traffic cleared with and without risk screening: overhead, "
+          "precision and recall)")
       ->check(CLI::IsMember({"intake", "import", "import-http", "export", "summary", "risk"}))
       ->capture_default_str();
   bench

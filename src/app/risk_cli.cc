@@ -36,18 +36,18 @@ std::string Ratio(int64_t num, int64_t den) {
 // The rule that stands for each fault of `shumao gen --faults` (the others have no rule:
 // they are refused by clearance's own checks).
 const std::map<std::string, std::string>& FaultOfRule() {
-  static const std::map<std::string, std::string> m = {
-      {"split_order", "split_order"},
-      {"identity_misuse", "identity_misuse"},
-      {"undervaluation", "undervaluation"},
-      {"name_hs_mismatch", "name_hs_mismatch"}};
+  static const std::map<std::string, std::string> m = {{"split_order", "split_order"},
+                                                       {"identity_misuse", "identity_misuse"},
+                                                       {"undervaluation", "undervaluation"},
+                                                       {"name_hs_mismatch", "name_hs_mismatch"}};
   return m;
 }
 
 StatusOr<Timestamp> DateOr(const std::string& text, const char* field, Timestamp fallback) {
   if (text.empty()) return fallback;
   auto t = ParseDate(text);
-  if (!t.ok()) return InvalidArgument(std::string("--") + field + " must be a date YYYY-MM-DD", field);
+  if (!t.ok())
+    return InvalidArgument(std::string("--") + field + " must be a date YYYY-MM-DD", field);
   return *t;
 }
 
@@ -78,13 +78,15 @@ int RunRiskRules(Context& ctx) {
   auto rules = ctx.risk->Rules(Clock::System().Now());
   if (!rules.ok()) return Fail(rules.status());
   for (const risk::RuleView& v : *rules) {
-    std::string out = "{\"id\":\"" + v.rule.id + "\",\"version\":" + std::to_string(v.rule.version) +
-                      ",\"severity\":\"" + v.rule.severity + "\",\"action\":\"" +
+    std::string out = "{\"id\":\"" + v.rule.id +
+                      "\",\"version\":" + std::to_string(v.rule.version) + ",\"severity\":\"" +
+                      v.rule.severity + "\",\"action\":\"" +
                       std::string(risk::ActionName(v.rule.action)) + "\",\"description\":\"";
     AppendJsonEscaped(out, v.rule.description_zh);
-    out += "\",\"hits\":" + std::to_string(v.hits) + ",\"inspected\":" +
-           std::to_string(v.inspected) + ",\"found\":" + std::to_string(v.found) +
-           ",\"hitRate\":" + Ratio(v.found, v.inspected) + "}";
+    out += "\",\"hits\":" + std::to_string(v.hits) +
+           ",\"inspected\":" + std::to_string(v.inspected) +
+           ",\"found\":" + std::to_string(v.found) + ",\"hitRate\":" + Ratio(v.found, v.inspected) +
+           "}";
     std::printf("%s\n", out.c_str());
   }
   return 0;
@@ -130,15 +132,16 @@ StatusOr<std::string> EvaluateRisk(store::Store& store, risk::Risk& risk,
   std::map<std::string, int64_t> labelled, refused;
   for (const auto& [cop, fault] : fault_of) {
     ++labelled[fault];
-    ASSIGN_OR_RETURN(std::vector<store::DocumentRow> lists, store.FindDocuments("inventories", cop));
+    ASSIGN_OR_RETURN(std::vector<store::DocumentRow> lists,
+                     store.FindDocuments("inventories", cop));
     bool was_refused = !lists.empty() && std::all_of(lists.begin(), lists.end(), [](const auto& d) {
       return d.status == "100";
     });
     if (was_refused) ++refused[fault];
   }
 
-  std::string out = "{\"labels\":" + std::to_string(fault_of.size()) + ",\"hits\":" +
-                    std::to_string(hits.size()) + ",\"rules\":[";
+  std::string out = "{\"labels\":" + std::to_string(fault_of.size()) +
+                    ",\"hits\":" + std::to_string(hits.size()) + ",\"rules\":[";
   bool first = true;
   std::set<std::string> ordinary_flagged;
   std::map<std::string, int64_t> ordinary_by_rule;
@@ -161,10 +164,12 @@ StatusOr<std::string> EvaluateRisk(store::Store& store, risk::Risk& risk,
     int64_t positives = fault.empty() ? 0 : labelled[fault];
     out += first ? "" : ",";
     first = false;
-    out += "{\"rule\":\"" + rule + "\",\"fault\":" + (fault.empty() ? "null" : "\"" + fault + "\"") +
-           ",\"flagged\":" + std::to_string(cops.size()) + ",\"labelled\":" +
-           std::to_string(positives) + ",\"truePositives\":" + std::to_string(tp) +
-           ",\"precision\":" + (fault.empty() ? "null" : Ratio(tp, static_cast<int64_t>(cops.size()))) +
+    out += "{\"rule\":\"" + rule +
+           "\",\"fault\":" + (fault.empty() ? "null" : "\"" + fault + "\"") +
+           ",\"flagged\":" + std::to_string(cops.size()) +
+           ",\"labelled\":" + std::to_string(positives) +
+           ",\"truePositives\":" + std::to_string(tp) + ",\"precision\":" +
+           (fault.empty() ? "null" : Ratio(tp, static_cast<int64_t>(cops.size()))) +
            ",\"recall\":" + (fault.empty() ? "null" : Ratio(tp, positives)) +
            ",\"refusedByClearance\":" + std::to_string(fault.empty() ? 0 : refused[fault]) +
            ",\"recallOfScreened\":" +

@@ -72,13 +72,13 @@ struct ScreenFacts {
   std::string key;  // stable for the list: copNo|agentCode (a replay screens the same)
   std::string cop_no, invt_no, order_no, logistics_no, trade_mode;
   std::string ebc_code, ebp_code, agent_code, logistics_code;
-  Timestamp declared;                       // the list's declaration
-  Timestamp order_at, payment_at, waybill_at;  // when each document arrived
-  std::string buyer;                        // hash of the buyer's ID type and number
+  Timestamp declared;                               // the list's declaration
+  Timestamp order_at, payment_at, waybill_at;       // when each document arrived
+  std::string buyer;                                // hash of the buyer's ID type and number
   std::string consignee, consignee_phone, address;  // hashes, from the order
-  Decimal value;         // goods + freight + insurance: the amount the quota takes
-  Decimal single_limit;  // the single-transaction limit in force
-  Decimal gross_weight;  // the list's gross weight (kg; zero when not declared)
+  Decimal value;           // goods + freight + insurance: the amount the quota takes
+  Decimal single_limit;    // the single-transaction limit in force
+  Decimal gross_weight;    // the list's gross weight (kg; zero when not declared)
   Decimal waybill_weight;  // the waybill's weight (kg; zero when not declared)
   std::vector<ScreenLine> lines;
 };

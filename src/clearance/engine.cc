@@ -59,7 +59,8 @@ class RandomGate : public RiskGate {
     uint64_t h = 1469598103934665603ULL;
     for (unsigned char c : facts.key) h = (h ^ c) * 1099511628211ULL;
     __int128 draw = static_cast<__int128>(h % 1000000) * Decimal::kOne / 1000000;
-    if (draw < rate_.units()) return LaneDecision{Lane::kInspect, "布控查验 (selected for inspection)"};
+    if (draw < rate_.units())
+      return LaneDecision{Lane::kInspect, "布控查验 (selected for inspection)"};
     return LaneDecision{};
   }
 
@@ -881,10 +882,7 @@ class EngineImpl : public Engine, private DocumentSteps {
     if (lane.lane != Lane::kRelease) {
       RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));
       bool inspect = lane.lane == Lane::kInspect;
-      RETURN_IF_ERROR(
-          Move(txn, l, t,
-               {{"120", list_ok},
-                {inspect ? "500" : "300", lane.reason}}));
+      RETURN_IF_ERROR(Move(txn, l, t, {{"120", list_ok}, {inspect ? "500" : "300", lane.reason}}));
       for (Facts* d : {&p.order, &p.payment, &w}) {
         RETURN_IF_ERROR(Move(txn, *d, t, {{"120", ok_info}}));
       }

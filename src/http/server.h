@@ -20,10 +20,10 @@
 #include <string>
 
 #include "clearance/clearance.h"
-#include "risk/risk.h"
 #include "common/crypto.h"
 #include "common/status.h"
 #include "intake/intake.h"
+#include "risk/risk.h"
 #include "store/store.h"
 #include "tax/tax.h"
 

@@ -20,13 +20,13 @@ std::vector<std::string> SplitOn(std::string_view s, char sep);
 
 // One list in a buyer's, phone's or address's recent history.
 struct Seen {
-  int64_t ms = 0;     // the list's declaration
-  std::string key;    // copNo|agentCode
-  std::string ebc;    // ebcCode
-  Decimal value;      // the quota amount
-  std::string who;    // buyer: the consignee hash; phone and address: the buyer hash
-  std::string phone;  // buyer history: the consignee phone hash
-  std::string addr;   // buyer history: the address hash
+  int64_t ms = 0;      // the list's declaration
+  std::string key;     // copNo|agentCode
+  std::string ebc;     // ebcCode
+  Decimal value;       // the quota amount
+  std::string who;     // buyer: the consignee hash; phone and address: the buyer hash
+  std::string phone;   // buyer history: the consignee phone hash
+  std::string addr;    // buyer history: the address hash
   uint32_t flags = 0;  // rules already reported for this list (bits of RuleBit)
 };
 

@@ -86,9 +86,7 @@ bool StartsBy(const std::string& date, Timestamp at) {
   return t.ok() && *t <= at;
 }
 
-std::string HitKey(const Hit& h) {
-  return TimeKey(h.time.millis) + "|" + h.key + "|" + h.rule->id;
-}
+std::string HitKey(const Hit& h) { return TimeKey(h.time.millis) + "|" + h.key + "|" + h.rule->id; }
 
 Decimal Median(std::vector<Decimal> v) {
   std::sort(v.begin(), v.end());
@@ -176,9 +174,9 @@ class RiskImpl : public Risk {
     ++n;
     if (lane == clearance::Lane::kInspect) ++inspected;
     if (lane == clearance::Lane::kManual) ++reviewed;
-    RETURN_IF_ERROR(txn.PutState("risk.lane", ckey,
-                                 std::to_string(n) + "," + std::to_string(inspected) + "," +
-                                     std::to_string(reviewed)));
+    RETURN_IF_ERROR(txn.PutState(
+        "risk.lane", ckey,
+        std::to_string(n) + "," + std::to_string(inspected) + "," + std::to_string(reviewed)));
 
     // Record the hits, the decision (when there is anything to explain later) and the
     // enterprise's counters.
@@ -212,10 +210,10 @@ class RiskImpl : public Risk {
                             .Str("reviewTarget", review_target.ToShortString())
                             .Str("lanesVersion", lanes.version)
                             .Raw("hits", Array([&] {
-                              std::vector<std::string> v;
-                              for (const std::string& k : hit_keys) v.push_back(Quote(k));
-                              return v;
-                            }()))
+                                   std::vector<std::string> v;
+                                   for (const std::string& k : hit_keys) v.push_back(Quote(k));
+                                   return v;
+                                 }()))
                             .Done();
       RETURN_IF_ERROR(txn.PutState("risk.dec", f.key, dec));
     }
@@ -299,8 +297,7 @@ class RiskImpl : public Risk {
         std::string list_key = k.substr(first + 1, last - first - 1);
         auto it = outcomes.find(list_key);
         if (it == outcomes.end()) {
-          ASSIGN_OR_RETURN(std::optional<std::string> dec,
-                           store_->ReadState("risk.dec", list_key));
+          ASSIGN_OR_RETURN(std::optional<std::string> dec, store_->ReadState("risk.dec", list_key));
           it = outcomes.emplace(list_key, dec ? FieldOf(*dec, "outcome") : "").first;
         }
         std::string hit = v;
@@ -365,7 +362,8 @@ class RiskImpl : public Risk {
     const CreditLevel* level = opt_.tables->Level(r.level);
     if (level == nullptr) {
       std::string known;
-      for (const CreditLevel& c : opt_.tables->levels()) known += (known.empty() ? "" : ", ") + c.level;
+      for (const CreditLevel& c : opt_.tables->levels())
+        known += (known.empty() ? "" : ", ") + c.level;
       return InvalidArgument("unknown credit level \"" + r.level + "\" (one of " + known + ")",
                              "level");
     }
@@ -424,22 +422,21 @@ class RiskImpl : public Risk {
         count = s.complaints;
       }
       if (c.unit == "percent") {
-        measure = s.lists == 0 ? Decimal()
-                               : Decimal::FromInt(count * 100).Div(Decimal::FromInt(s.lists));
+        measure =
+            s.lists == 0 ? Decimal() : Decimal::FromInt(count * 100).Div(Decimal::FromInt(s.lists));
       } else {
         measure = Decimal::FromInt(count);
       }
       Decimal penalty = std::min(c.max_penalty, measure.Mul(c.penalty_per_unit)).RoundTo(2);
       score -= penalty;
-      std::string why = c.description_zh + " " + std::to_string(count) +
-                        (c.unit == "percent" ? "/" + std::to_string(s.lists) + " = " +
-                                                   measure.RoundTo(2).ToString(2) + "%"
-                                             : "") +
-                        "，扣" + penalty.ToString(2) + "分 (" + c.description_en + ": " +
-                        std::to_string(count) +
-                        (c.unit == "percent" ? " of " + std::to_string(s.lists) + " lists" : "") +
-                        ", " + penalty.ToString(2) + " of at most " + c.max_penalty.ToShortString() +
-                        " points off)";
+      std::string why =
+          c.description_zh + " " + std::to_string(count) +
+          (c.unit == "percent"
+               ? "/" + std::to_string(s.lists) + " = " + measure.RoundTo(2).ToString(2) + "%"
+               : "") +
+          "，扣" + penalty.ToString(2) + "分 (" + c.description_en + ": " + std::to_string(count) +
+          (c.unit == "percent" ? " of " + std::to_string(s.lists) + " lists" : "") + ", " +
+          penalty.ToString(2) + " of at most " + c.max_penalty.ToShortString() + " points off)";
       parts.push_back(Json()
                           .Str("component", c.component)
                           .Num("count", count)
@@ -457,13 +454,14 @@ class RiskImpl : public Risk {
     for (const CreditLevelRecord& h : history) {
       if (StartsBy(h.from, at)) since = h.from;
     }
-    std::string effects = Json()
-                              .Str("inspectFactor", level->inspect_factor.ToShortString())
-                              .Str("inspectFloor", level->inspect_floor.ToShortString())
-                              .Raw("autoRelease", level->auto_release ? "true" : "false")
-                              .Raw("guaranteeRequired", level->guarantee_required ? "true" : "false")
-                              .Raw("published", level->published ? "true" : "false")
-                              .Done();
+    std::string effects =
+        Json()
+            .Str("inspectFactor", level->inspect_factor.ToShortString())
+            .Str("inspectFloor", level->inspect_floor.ToShortString())
+            .Raw("autoRelease", level->auto_release ? "true" : "false")
+            .Raw("guaranteeRequired", level->guarantee_required ? "true" : "false")
+            .Raw("published", level->published ? "true" : "false")
+            .Done();
     return Json()
         .Str("code", code)
         .Raw("level", Json()
@@ -558,7 +556,9 @@ class RiskImpl : public Risk {
     // A buyer's lists are placed in time by their orders: that is when the buyer bought.
     int64_t now = f.order_at.millis != 0 ? f.order_at.millis : f.declared.millis;
     int64_t keep_ms = 0;
-    if (split) keep_ms = std::max(keep_ms, std::max<int64_t>(split->IntParam("window_hours", 6), 24) * kHourMs);
+    if (split)
+      keep_ms =
+          std::max(keep_ms, std::max<int64_t>(split->IntParam("window_hours", 6), 24) * kHourMs);
     if (ident) keep_ms = std::max(keep_ms, ident->IntParam("window_days", 30) * kDayMs);
     std::erase_if(seen, [&](const Seen& s) { return s.ms < now - keep_ms || s.key == f.key; });
 
@@ -603,12 +603,11 @@ class RiskImpl : public Risk {
         std::string span_zh = (same_day ? "同一天或" : "") + std::to_string(window) + "小时内";
         std::string span_en =
             (same_day ? "on one day or within " : "within ") + std::to_string(window) + " hours";
-        std::string sentence = "同一订购人" + span_zh + "下单" + std::to_string(count) +
-                               "票，合计" + Money(total) + "元，超过单次交易限值" +
-                               Money(f.single_limit) + "元，疑似拆单 (one buyer's " +
-                               std::to_string(count) + " orders " + span_en + " total " +
-                               Money(total) + " CNY, over the " + Money(f.single_limit) +
-                               " single-transaction limit: a split order)";
+        std::string sentence =
+            "同一订购人" + span_zh + "下单" + std::to_string(count) + "票，合计" + Money(total) +
+            "元，超过单次交易限值" + Money(f.single_limit) + "元，疑似拆单 (one buyer's " +
+            std::to_string(count) + " orders " + span_en + " total " + Money(total) +
+            " CNY, over the " + Money(f.single_limit) + " single-transaction limit: a split order)";
         Hit h = MakeHit(split, f);
         h.explanation = sentence;
         h.evidence = evidence;
@@ -621,7 +620,8 @@ class RiskImpl : public Risk {
           a.key = s->key;
           a.ebc = s->ebc;
           a.audit = true;
-          a.explanation = "已放行清单属拆单组：" + sentence + " (released before the split was seen; "
+          a.explanation = "已放行清单属拆单组：" + sentence +
+                          " (released before the split was seen; "
                           "for post-clearance audit)";
           a.evidence = evidence;
           audits.push_back(a);
@@ -660,8 +660,10 @@ class RiskImpl : public Risk {
         std::string sentence =
             "同一订购人身份证件在" + std::to_string(window) + "天内对应" +
             std::to_string(who.size()) + "个收货人、" + std::to_string(phones.size()) +
-            "个收货电话、" + std::to_string(addrs.size()) + "个收货地址，疑似身份冒用 (one ID number "
-            "with " + std::to_string(who.size()) + " consignees, " + std::to_string(phones.size()) +
+            "个收货电话、" + std::to_string(addrs.size()) +
+            "个收货地址，疑似身份冒用 (one ID number "
+            "with " +
+            std::to_string(who.size()) + " consignees, " + std::to_string(phones.size()) +
             " phones and " + std::to_string(addrs.size()) + " addresses within " +
             std::to_string(window) + " days: a borrowed or misused identity)";
         Hit h = MakeHit(ident, f);
@@ -703,17 +705,17 @@ class RiskImpl : public Risk {
       const char* zh;
       const char* en;
     };
-    Contact contacts[] = {
-        {"risk.p", Short(f.consignee_phone), r->IntParam("min_ids_phone", 3), kPhoneBit, "收货电话",
-         "consignee phone"},
-        {"risk.a", Short(f.address), r->IntParam("min_ids_address", 4), kAddressBit, "收货地址",
-         "consignee address"}};
+    Contact contacts[] = {{"risk.p", Short(f.consignee_phone), r->IntParam("min_ids_phone", 3),
+                           kPhoneBit, "收货电话", "consignee phone"},
+                          {"risk.a", Short(f.address), r->IntParam("min_ids_address", 4),
+                           kAddressBit, "收货地址", "consignee address"}};
     bool hit_once = false;
     for (const Contact& c : contacts) {
       if (c.hash.empty()) continue;
       ASSIGN_OR_RETURN(std::optional<std::string> text, txn.GetState(c.ns, c.hash));
       std::vector<Seen> seen = DecodeSeen(text.value_or(""));
-      std::erase_if(seen, [&](const Seen& s) { return s.ms < now - window * kDayMs || s.key == f.key; });
+      std::erase_if(seen,
+                    [&](const Seen& s) { return s.ms < now - window * kDayMs || s.key == f.key; });
       Seen me;
       me.ms = now;
       me.key = f.key;
@@ -735,9 +737,9 @@ class RiskImpl : public Risk {
                                    .Done();
         std::string sentence = std::string("同一") + c.zh + "在" + std::to_string(window) +
                                "天内对应" + std::to_string(ids.size()) +
-                               "个不同订购人身份证件，疑似刷单或借用身份 (one " + c.en + " used by " +
-                               std::to_string(ids.size()) + " buyers' ID numbers within " +
-                               std::to_string(window) + " days)";
+                               "个不同订购人身份证件，疑似刷单或借用身份 (one " + c.en +
+                               " used by " + std::to_string(ids.size()) +
+                               " buyers' ID numbers within " + std::to_string(window) + " days)";
         if (!hit_once) {
           Hit h = MakeHit(r, f);
           h.explanation = sentence;
@@ -757,9 +759,8 @@ class RiskImpl : public Risk {
           a.explanation = "已放行清单：" + sentence + " (for post-clearance audit)";
           a.evidence = evidence;
           // One audit hit per earlier list, even when both contacts point at it.
-          bool dup = std::any_of(audits.begin(), audits.end(), [&](const Hit& x) {
-            return x.key == a.key && x.rule == r;
-          });
+          bool dup = std::any_of(audits.begin(), audits.end(),
+                                 [&](const Hit& x) { return x.key == a.key && x.rule == r; });
           if (!dup) audits.push_back(a);
         }
       }
@@ -847,9 +848,9 @@ class RiskImpl : public Risk {
       std::string chapter = l.gcode.substr(0, 2);
       if (name_rule != nullptr) {
         auto chapters = tb.ChaptersOfName(l.gname);
-        bool fits = chapters.empty() ||
-                    std::any_of(chapters.begin(), chapters.end(),
-                                [&](const auto& c) { return c.first == chapter; });
+        bool fits =
+            chapters.empty() || std::any_of(chapters.begin(), chapters.end(),
+                                            [&](const auto& c) { return c.first == chapter; });
         if (!fits) {
           std::vector<std::string> said;
           std::string words;
@@ -883,8 +884,8 @@ class RiskImpl : public Risk {
                             .Str("value", p->value)
                             .Str("reason", p->reason_zh)
                             .Done();
-        std::string t = "第" + l.gnum + "项[" + l.gname + "]：" + p->reason_zh + " (" +
-                        p->reason_en + ")；";
+        std::string t =
+            "第" + l.gnum + "项[" + l.gname + "]：" + p->reason_zh + " (" + p->reason_en + ")；";
         (ban ? banned : limited).push_back(j);
         (ban ? banned_text : limited_text) += t;
       }
@@ -969,7 +970,8 @@ class RiskImpl : public Risk {
     int64_t window_days = r->IntParam("window_days", 60);
     int64_t months = std::max<int64_t>(1, (window_days + 29) / 30);
     int64_t lists = 0, returns = 0;
-    for (size_t i = s.months.size(); i-- > 0 && static_cast<int64_t>(s.months.size() - i) <= months;) {
+    for (size_t i = s.months.size();
+         i-- > 0 && static_cast<int64_t>(s.months.size() - i) <= months;) {
       lists += s.months[i].lists;
       returns += s.months[i].returns;
     }
@@ -989,8 +991,8 @@ class RiskImpl : public Risk {
                      .Str("rate", rate.RoundTo(4).ToShortString())
                      .Done();
     h.explanation = "电商企业[" + f.ebc_code + "]近" + std::to_string(months) + "个月退货" +
-                    std::to_string(returns) + "票/清单" + std::to_string(lists) +
-                    "票，退货率" + rate.Mul(Decimal::FromInt(100)).RoundTo(1).ToShortString() +
+                    std::to_string(returns) + "票/清单" + std::to_string(lists) + "票，退货率" +
+                    rate.Mul(Decimal::FromInt(100)).RoundTo(1).ToShortString() +
                     "% (the enterprise's return rate over recent months is high)";
     hits.push_back(std::move(h));
     return Status::Ok();
@@ -1097,9 +1099,9 @@ class RiskImpl : public Risk {
     c[0] += hits;
     c[1] += inspected;
     c[2] += found;
-    return txn.PutState("risk.rstat", id,
-                        std::to_string(c[0]) + "," + std::to_string(c[1]) + "," +
-                            std::to_string(c[2]));
+    return txn.PutState(
+        "risk.rstat", id,
+        std::to_string(c[0]) + "," + std::to_string(c[1]) + "," + std::to_string(c[2]));
   }
 
   StatusOr<EnterpriseStats> LoadStats(store::WriteTxn& txn, const std::string& code) const {

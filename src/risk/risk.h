@@ -63,17 +63,17 @@
 namespace shumao::risk {
 
 struct Options {
-  std::shared_ptr<const Vault> vault;  // hashes a buyer's ID number for `buyer=` queries
+  std::shared_ptr<const Vault> vault;    // hashes a buyer's ID number for `buyer=` queries
   std::shared_ptr<const Tables> tables;  // null: the compiled-in data/risk tables
   // Overrides of the lane table's targets (null: as in lanes.csv).
   std::optional<Decimal> inspect_target, review_target, random_share;
 };
 
 struct HitQuery {
-  Timestamp from, to;       // hits with from <= time < to
-  std::string rule;         // empty: every rule
-  std::string buyer_hash;   // empty: every buyer
-  std::string ebc_code;     // empty: every enterprise (an enterprise's own view)
+  Timestamp from, to;      // hits with from <= time < to
+  std::string rule;        // empty: every rule
+  std::string buyer_hash;  // empty: every buyer
+  std::string ebc_code;    // empty: every enterprise (an enterprise's own view)
   int limit = 1000;
 };
 

@@ -227,8 +227,7 @@ TEST_P(RiskTest, OneIdNumberWithManyConsigneesIsIdentityMisuse) {
   std::vector<std::string> hits = AllHits("identity_misuse");
   bool explained = false;
   for (const std::string& h : hits) {
-    if (CopNo(h) == "D2" &&
-        h.find("\"lane\":\"review\"") != std::string::npos) {
+    if (CopNo(h) == "D2" && h.find("\"lane\":\"review\"") != std::string::npos) {
       EXPECT_NE(h.find("\"consignees\":3"), std::string::npos) << h;
       EXPECT_NE(h.find("身份冒用"), std::string::npos) << h;
       explained = true;
@@ -350,7 +349,7 @@ TEST_P(RiskTest, WeightAndLateDocuments) {
   EXPECT_EQ(Screen(ok).lane, clearance::Lane::kRelease);
 
   auto late = List("L1", At("2026-08-20"), "300");
-  late.order_at = At("2026-08-05");  // 15 days before the list
+  late.order_at = At("2026-08-05");                         // 15 days before the list
   EXPECT_EQ(Screen(late).lane, clearance::Lane::kRelease);  // an alert, not a lane
   std::vector<std::string> hits = AllHits("late_documents");
   ASSERT_EQ(hits.size(), 1u);
@@ -434,7 +433,8 @@ TEST_P(LaneTest, ACreditLevelChangesTheInspectionRate) {
   const int n = GetParam() == "sqlite" ? 4000 : 1000;
   LaneCount regular = Run(n, "EBCREGULAR", "2026-10-01", "R");
   // Advanced certified (AEO): a fifth of the regular rate.
-  ASSERT_TRUE(risk_->SetCreditLevel({"EBCAEO0001", "advanced_certified", "2026-01-01", "AEO"}).ok());
+  ASSERT_TRUE(
+      risk_->SetCreditLevel({"EBCAEO0001", "advanced_certified", "2026-01-01", "AEO"}).ok());
   LaneCount aeo = Run(n, "EBCAEO0001", "2026-10-01", "A");
   // Dishonest from 2026-10-02: inspection at its 80% floor and nothing released unseen.
   ASSERT_TRUE(risk_->SetCreditLevel({"EBCBAD0001", "dishonest", "2026-10-02", "走私"}).ok());

@@ -11,8 +11,8 @@
 namespace shumao::risk {
 namespace {
 
-constexpr const char* kFiles[] = {"rules.csv",         "lanes.csv",         "credit_levels.csv",
-                                  "credit_score.csv",  "hs_keywords.csv",   "prohibited.csv",
+constexpr const char* kFiles[] = {"rules.csv",        "lanes.csv",       "credit_levels.csv",
+                                  "credit_score.csv", "hs_keywords.csv", "prohibited.csv",
                                   "positive_list.csv"};
 
 std::string Lower(std::string s) {
@@ -86,9 +86,9 @@ class Csv {
     return "";
   }
   Status Bad(const Row& r, const std::string& column, const std::string& why) const {
-    return InvalidArgument(file_ + " line " + std::to_string(r.line) + ", column " + column +
-                               ": " + why,
-                           file_ + ":" + std::to_string(r.line) + ":" + column);
+    return InvalidArgument(
+        file_ + " line " + std::to_string(r.line) + ", column " + column + ": " + why,
+        file_ + ":" + std::to_string(r.line) + ":" + column);
   }
   StatusOr<Decimal> Number(const Row& r, const std::string& column) const {
     std::string v = Get(r, column);
@@ -130,9 +130,8 @@ size_t CharLength(std::string_view s, size_t i) {
 std::string FirstChar(std::string_view s) { return std::string(s.substr(0, CharLength(s, 0))); }
 
 bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isdigit(c) != 0;
-  });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 }  // namespace
@@ -217,7 +216,8 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     if (!params.empty()) {
       for (const std::string& kv : Split(params, ';')) {
         size_t eq = kv.find('=');
-        if (eq == std::string::npos) return rules.Bad(r, "params", "\"" + kv + "\" is not name=value");
+        if (eq == std::string::npos)
+          return rules.Bad(r, "params", "\"" + kv + "\" is not name=value");
         std::string value = Trim(kv.substr(eq + 1));
         if (!Decimal::Parse(value).ok()) {
           return rules.Bad(r, "params", "\"" + kv + "\" is not a number");
@@ -247,11 +247,10 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     return a.effective_from < b.effective_from;
   });
 
-  ASSIGN_OR_RETURN(
-      Csv levels, Csv::Parse("credit_levels.csv", text("credit_levels.csv"),
-                             {"level", "scheme", "name_zh", "name_en", "inspect_factor",
-                              "inspect_floor", "review_factor", "auto_release",
-                              "guarantee_required", "published"}));
+  ASSIGN_OR_RETURN(Csv levels, Csv::Parse("credit_levels.csv", text("credit_levels.csv"),
+                                          {"level", "scheme", "name_zh", "name_en",
+                                           "inspect_factor", "inspect_floor", "review_factor",
+                                           "auto_release", "guarantee_required", "published"}));
   for (const Csv::Row& r : levels.rows()) {
     CreditLevel c;
     c.level = levels.Get(r, "level");
@@ -272,13 +271,14 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
   }
 
   ASSIGN_OR_RETURN(Csv score, Csv::Parse("credit_score.csv", text("credit_score.csv"),
-                                         {"component", "unit", "penalty_per_unit",
-                                          "max_penalty", "description_zh", "description_en"}));
+                                         {"component", "unit", "penalty_per_unit", "max_penalty",
+                                          "description_zh", "description_en"}));
   for (const Csv::Row& r : score.rows()) {
     ScoreComponent c;
     c.component = score.Get(r, "component");
     c.unit = score.Get(r, "unit");
-    if (c.unit != "percent" && c.unit != "count") return score.Bad(r, "unit", "not percent or count");
+    if (c.unit != "percent" && c.unit != "count")
+      return score.Bad(r, "unit", "not percent or count");
     ASSIGN_OR_RETURN(c.penalty_per_unit, score.Number(r, "penalty_per_unit"));
     ASSIGN_OR_RETURN(c.max_penalty, score.Number(r, "max_penalty"));
     c.description_zh = score.Get(r, "description_zh");
@@ -286,8 +286,8 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     t->score_.push_back(std::move(c));
   }
 
-  ASSIGN_OR_RETURN(Csv kw, Csv::Parse("hs_keywords.csv", text("hs_keywords.csv"),
-                                      {"chapter", "keywords"}));
+  ASSIGN_OR_RETURN(Csv kw,
+                   Csv::Parse("hs_keywords.csv", text("hs_keywords.csv"), {"chapter", "keywords"}));
   for (const Csv::Row& r : kw.rows()) {
     std::string chapter = kw.Get(r, "chapter");
     if (chapter.size() != 2 || !AllDigits(chapter)) return kw.Bad(r, "chapter", "not 2 digits");
@@ -320,8 +320,8 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     t->prohibited_.push_back(std::move(p));
   }
 
-  ASSIGN_OR_RETURN(Csv pos, Csv::Parse("positive_list.csv", text("positive_list.csv"),
-                                       {"hs_prefix"}));
+  ASSIGN_OR_RETURN(Csv pos,
+                   Csv::Parse("positive_list.csv", text("positive_list.csv"), {"hs_prefix"}));
   for (const Csv::Row& r : pos.rows()) {
     std::string prefix = pos.Get(r, "hs_prefix");
     if (!AllDigits(prefix)) return pos.Bad(r, "hs_prefix", "not digits");
@@ -375,9 +375,13 @@ const LaneTargets& Tables::LanesAt(Timestamp t) const {
 
 const CreditLevel* Tables::Level(const std::string& code) const {
   static const std::pair<const char*, const char*> kAliases[] = {
-      {"general", "regular"},           {"一般信用企业", "regular"}, {"常规管理企业", "regular"},
-      {"一般认证企业", "certified"},    {"高级认证", "advanced_certified"},
-      {"失信", "dishonest"},            {"严重失信", "seriously_dishonest"}};
+      {"general", "regular"},
+      {"一般信用企业", "regular"},
+      {"常规管理企业", "regular"},
+      {"一般认证企业", "certified"},
+      {"高级认证", "advanced_certified"},
+      {"失信", "dishonest"},
+      {"严重失信", "seriously_dishonest"}};
   std::string want = code;
   for (const auto& [alias, level] : kAliases) {
     if (code == alias) want = level;
@@ -396,15 +400,16 @@ std::vector<std::pair<std::string, std::string>> Tables::ChaptersOfName(
     auto it = keywords_by_first_.find(std::string(lower, i, CharLength(lower, i)));
     if (it == keywords_by_first_.end()) continue;
     for (size_t k : it->second) {
-      if (lower.compare(i, keywords_[k].first.size(), keywords_[k].first) == 0) matched.push_back(k);
+      if (lower.compare(i, keywords_[k].first.size(), keywords_[k].first) == 0)
+        matched.push_back(k);
     }
   }
   std::sort(matched.begin(), matched.end());  // file order, as a plain scan would give
   std::vector<std::pair<std::string, std::string>> out;
   for (size_t k : matched) {
     const auto& [word, chapter] = keywords_[k];
-    bool seen = std::any_of(out.begin(), out.end(),
-                            [&](const auto& p) { return p.first == chapter; });
+    bool seen =
+        std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.first == chapter; });
     if (!seen) out.emplace_back(chapter, word);
   }
   return out;
@@ -421,7 +426,8 @@ std::vector<const ProhibitedRow*> Tables::Prohibited(const std::string& gcode,
     auto it = prohibited_by_first_.find(std::string(lower, i, CharLength(lower, i)));
     if (it == prohibited_by_first_.end()) continue;
     for (size_t k : it->second) {
-      if (lower.compare(i, prohibited_[k].value.size(), prohibited_[k].value) == 0) rows.push_back(k);
+      if (lower.compare(i, prohibited_[k].value.size(), prohibited_[k].value) == 0)
+        rows.push_back(k);
     }
   }
   std::sort(rows.begin(), rows.end());
