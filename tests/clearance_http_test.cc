@@ -837,6 +837,10 @@ TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
   }
   EXPECT_EQ(inspected, 1);
   EXPECT_EQ(audits, 12);
+  // By severity: the split order is high; nothing is low.
+  EXPECT_EQ(Json(Get(customs_, hits_path + "&severity=high")->body)["hits"].Size(), 13u);
+  EXPECT_EQ(Json(Get(customs_, hits_path + "&severity=low")->body)["hits"].Size(), 0u);
+  EXPECT_EQ(FieldOf(Get(customs_, hits_path + "&severity=dire")), "severity");
   // The buyer filter takes the ID number; another buyer has none.
   EXPECT_EQ(Json(Get(customs_, hits_path + "&buyer=" + split.buyer_id)->body)["hits"].Size(), 13u);
   EXPECT_EQ(Json(Get(customs_, hits_path + "&buyer=110101199003071234")->body)["hits"].Size(), 0u);

@@ -668,7 +668,8 @@ class ServerImpl : public Server {
     return *t;
   }
 
-  // GET /risk/hits?from=..&to=..[&rule=..][&buyer=ID][&limit=N]: departments only; the
+  // GET /risk/hits?from=..&to=..[&rule=..][&severity=..][&buyer=ID][&limit=N]: departments
+  // only (customs and the zone's alerts by severity); the
   // day `to` is included. `buyer` is an ID number (type 1) or "TYPE:NUMBER".
   StatusOr<Reply> GetRiskHits(const httplib::Request& req) {
     ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
@@ -682,6 +683,12 @@ class ServerImpl : public Server {
     q.to = Timestamp{to.millis + 24LL * 3600 * 1000};
     if (q.to <= q.from) return InvalidArgument("to must not be before from", "to");
     if (req.has_param("rule")) q.rule = req.get_param_value("rule");
+    if (req.has_param("severity")) {
+      q.severity = req.get_param_value("severity");
+      if (q.severity != "high" && q.severity != "medium" && q.severity != "low") {
+        return InvalidArgument("severity must be high, medium or low", "severity");
+      }
+    }
     if (req.has_param("buyer") && !req.get_param_value("buyer").empty()) {
       std::string b = req.get_param_value("buyer");
       if (b.find(':') == std::string::npos) b = "1:" + b;

@@ -289,6 +289,7 @@ class RiskImpl : public Risk {
       for (const auto& [k, v] : rows) {
         if (static_cast<int>(out.size()) >= q.limit) break;
         if (!q.rule.empty() && FieldOf(v, "rule") != q.rule) continue;
+        if (!q.severity.empty() && FieldOf(v, "severity") != q.severity) continue;
         if (!q.buyer_hash.empty() && FieldOf(v, "buyer") != Short(q.buyer_hash)) continue;
         if (!q.ebc_code.empty() && FieldOf(v, "ebcCode") != q.ebc_code) continue;
         // key: time|copNo|agentCode|rule

@@ -72,6 +72,7 @@ struct Options {
 struct HitQuery {
   Timestamp from, to;      // hits with from <= time < to
   std::string rule;        // empty: every rule
+  std::string severity;    // empty: every severity (high, medium, low)
   std::string buyer_hash;  // empty: every buyer
   std::string ebc_code;    // empty: every enterprise (an enterprise's own view)
   int limit = 1000;
