@@ -1,6 +1,7 @@
 #include "app/bench.h"
 
 #include <rapidjson/document.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -349,9 +350,9 @@ double IngestAll(Context& ctx, const std::vector<std::string>& bodies, const std
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// `shumao bench --scenario risk`: labelled import traffic (gen --faults 0.05) cleared twice
-// in fresh stores, with risk screening and with the lanes drawn at random only (the floor:
-// the same clearance without the rules); the overhead of screening and each rule's
+// `shumao bench --scenario risk`: labelled import traffic (gen --faults 0.05) cleared in
+// fresh stores with risk screening and with the lanes drawn at random only (the floor: the
+// same clearance without the rules), each twice; the overhead of screening and each rule's
 // precision and recall on the labels.
 StatusOr<std::string> RunRiskBench(const BenchOptions& o, const std::filesystem::path& dir) {
   gen::GenOptions g;
@@ -364,29 +365,46 @@ StatusOr<std::string> RunRiskBench(const BenchOptions& o, const std::filesystem:
   std::fprintf(stderr, "bench: generating labelled traffic ...\n");
   ASSIGN_OR_RETURN(gen::GenSummary summary, gen::Generate(g));
   std::vector<std::string> bodies = ReadBodies(g.out_dir);
-  double seconds[2] = {0, 0};
-  int64_t accepted[2] = {0, 0};
-  std::string eval;
-  // The plain run first, so that the screened run never has the warmer page cache.
-  for (int run = 1; run >= 0; --run) {
-    bool screening = run == 0;
+  // Each mode twice, alternating (plain, screened, plain, screened), each in a fresh store
+  // whose files are removed and synced away before the next run starts, so that one run's
+  // write-back does not slow the next; the faster of each mode's two runs counts.
+  double seconds[2] = {1e300, 1e300};
+  int64_t accepted = 0;
+  std::string eval, runs;
+  for (int i = 0; i < 4; ++i) {
+    bool screening = i % 2 == 1;
     ContextOptions co;
-    co.db = (dir / (screening ? "risk.db" : "plain.db")).string();
+    std::filesystem::path db = dir / (screening ? "risk.db" : "plain.db");
+    co.db = db.string();
     co.key_file = (dir / "bench.key").string();
     co.screening = screening;
-    ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
-    RETURN_IF_ERROR(LoadStock(*ctx, g.out_dir));
-    ASSIGN_OR_RETURN(std::string op, ctx->EnsureSystemOperator());
-    RETURN_IF_ERROR(RegisterParties(*ctx, g.out_dir, false));
-    std::fprintf(stderr, "bench: clearing %zu messages %s ...\n", bodies.size(),
-                 screening ? "with risk screening" : "with random lanes only");
-    double commit_s = 0;
-    seconds[run] = IngestAll(*ctx, bodies, op, true, &accepted[run], &commit_s);
-    if (screening) {
-      ASSIGN_OR_RETURN(eval,
-                       EvaluateRisk(*ctx->store, *ctx->risk,
-                                    (std::filesystem::path(g.out_dir) / "labels.ndjson").string()));
+    double secs = 0;
+    {
+      ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
+      RETURN_IF_ERROR(LoadStock(*ctx, g.out_dir));
+      ASSIGN_OR_RETURN(std::string op, ctx->EnsureSystemOperator());
+      RETURN_IF_ERROR(RegisterParties(*ctx, g.out_dir, false));
+      std::fprintf(stderr, "bench: clearing %zu messages %s (run %d of 4) ...\n", bodies.size(),
+                   screening ? "with risk screening" : "with random lanes only", i + 1);
+      double commit_s = 0;
+      int64_t n = 0;
+      secs = IngestAll(*ctx, bodies, op, true, &n, &commit_s);
+      if (screening && eval.empty()) {
+        accepted = n;
+        ASSIGN_OR_RETURN(
+            eval, EvaluateRisk(*ctx->store, *ctx->risk,
+                               (std::filesystem::path(g.out_dir) / "labels.ndjson").string()));
+      }
     }
+    for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
+      std::filesystem::remove(db.string() + suffix);
+    }
+    ::sync();
+    seconds[screening ? 0 : 1] = std::min(seconds[screening ? 0 : 1], secs);
+    char r[64];
+    std::snprintf(r, sizeof r, "%s{\"screening\":%s,\"seconds\":%.3f}", runs.empty() ? "" : ",",
+                  screening ? "true" : "false", secs);
+    runs += r;
   }
   std::filesystem::remove_all(dir);
   int64_t parcels = summary.import_parcels;
@@ -394,11 +412,11 @@ StatusOr<std::string> RunRiskBench(const BenchOptions& o, const std::filesystem:
   std::snprintf(buf, sizeof buf,
                 "{\"scenario\":\"risk\",\"parcels\":%lld,\"messages\":%zu,\"accepted\":%lld,"
                 "\"seconds\":%.3f,\"parcels_per_s\":%.0f,\"floor_seconds\":%.3f,"
-                "\"floor_parcels_per_s\":%.0f,\"ratio\":%.3f,\"overhead\":%.3f,\"eval\":",
-                static_cast<long long>(parcels), bodies.size(), static_cast<long long>(accepted[0]),
+                "\"floor_parcels_per_s\":%.0f,\"ratio\":%.3f,\"overhead\":%.3f,\"runs\":[",
+                static_cast<long long>(parcels), bodies.size(), static_cast<long long>(accepted),
                 seconds[0], parcels / seconds[0], seconds[1], parcels / seconds[1],
                 seconds[1] / seconds[0], seconds[0] / seconds[1] - 1);
-  return std::string(buf) + eval + "}";
+  return std::string(buf) + runs + "],\"eval\":" + eval + "}";
 }
 
 }  // namespace

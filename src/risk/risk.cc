@@ -687,8 +687,22 @@ class RiskImpl : public Risk {
       }
     }
     seen.push_back(me);
-    if (seen.size() > kHistoryCap) seen.erase(seen.begin(), seen.end() - kHistoryCap);
-    return txn.PutState("risk.b", bkey, EncodeSeen(seen));
+    // Kept: the lists a split order could still join, and for each consignee, phone and
+    // address the first list that used it (all the identity rule needs).
+    int64_t split_span =
+        split ? (24 + std::max<int64_t>(split->IntParam("window_hours", 3), 0)) * kHourMs : 0;
+    std::set<std::string> whos, phones, addrs;
+    std::vector<Seen> kept;
+    for (Seen& s : seen) {
+      bool recent = s.ms >= now - split_span;
+      bool first = !whos.count(s.who) || !phones.count(s.phone) || !addrs.count(s.addr);
+      whos.insert(s.who);
+      phones.insert(s.phone);
+      addrs.insert(s.addr);
+      if (recent || first) kept.push_back(std::move(s));
+    }
+    if (kept.size() > kHistoryCap) kept.erase(kept.begin(), kept.end() - kHistoryCap);
+    return txn.PutState("risk.b", bkey, EncodeSeen(kept));
   }
 
   // shared_contact: one consignee phone or address used by many ID numbers.
@@ -713,34 +727,46 @@ class RiskImpl : public Risk {
     bool hit_once = false;
     for (const Contact& c : contacts) {
       if (c.hash.empty()) continue;
+      // One entry per buyer: when it was last seen with this contact and its first list.
+      // A buyer seen again within a day changes nothing, and nothing is written.
       ASSIGN_OR_RETURN(std::optional<std::string> text, txn.GetState(c.ns, c.hash));
       std::vector<Seen> seen = DecodeSeen(text.value_or(""));
-      std::erase_if(seen,
-                    [&](const Seen& s) { return s.ms < now - window * kDayMs || s.key == f.key; });
-      Seen me;
-      me.ms = now;
-      me.key = f.key;
-      me.ebc = f.ebc_code;
-      me.value = f.value;
-      me.who = Short(f.buyer);
-      std::set<std::string> ids{me.who};
-      for (const Seen& s : seen) ids.insert(s.who);
-      if (static_cast<int64_t>(ids.size()) >= c.min) {
+      size_t before = seen.size();
+      std::erase_if(seen, [&](const Seen& s) { return s.ms < now - window * kDayMs; });
+      bool changed = seen.size() != before;
+      std::string me_who = Short(f.buyer);
+      auto mine =
+          std::find_if(seen.begin(), seen.end(), [&](const Seen& s) { return s.who == me_who; });
+      if (mine == seen.end()) {
+        Seen me;
+        me.ms = now;
+        me.key = f.key;
+        me.ebc = f.ebc_code;
+        me.value = f.value;
+        me.who = me_who;
+        seen.push_back(std::move(me));
+        mine = seen.end() - 1;
+        changed = true;
+      } else if (now - mine->ms >= kDayMs) {
+        mine->ms = now;
+        changed = true;
+      }
+      int64_t ids = static_cast<int64_t>(seen.size());
+      if (ids >= c.min) {
         std::vector<std::string> lists;
         for (const Seen& s : seen) lists.push_back(ListJson(s));
-        lists.push_back(ListJson(me));
         std::string evidence = Json()
                                    .Str("contact", c.en)
                                    .Str("hash", c.hash)
                                    .Num("windowDays", window)
-                                   .Num("idNumbers", static_cast<int64_t>(ids.size()))
+                                   .Num("idNumbers", ids)
                                    .Raw("documents", Array(lists))
                                    .Done();
         std::string sentence = std::string("同一") + c.zh + "在" + std::to_string(window) +
-                               "天内对应" + std::to_string(ids.size()) +
+                               "天内对应" + std::to_string(ids) +
                                "个不同订购人身份证件，疑似刷单或借用身份 (one " + c.en +
-                               " used by " + std::to_string(ids.size()) +
-                               " buyers' ID numbers within " + std::to_string(window) + " days)";
+                               " used by " + std::to_string(ids) + " buyers' ID numbers within " +
+                               std::to_string(window) + " days)";
         if (!hit_once) {
           Hit h = MakeHit(r, f);
           h.explanation = sentence;
@@ -748,10 +774,11 @@ class RiskImpl : public Risk {
           hits.push_back(h);
           hit_once = true;
         }
-        me.flags |= c.bit;
         for (Seen& s : seen) {
           if (s.flags & c.bit) continue;
           s.flags |= c.bit;
+          changed = true;
+          if (s.key == f.key) continue;  // this list: its own hit above
           Hit a = MakeHit(r, f);
           a.key = s.key;
           a.ebc = s.ebc;
@@ -765,9 +792,8 @@ class RiskImpl : public Risk {
           if (!dup) audits.push_back(a);
         }
       }
-      seen.push_back(me);
       if (seen.size() > kHistoryCap) seen.erase(seen.begin(), seen.end() - kHistoryCap);
-      RETURN_IF_ERROR(txn.PutState(c.ns, c.hash, EncodeSeen(seen)));
+      if (changed) RETURN_IF_ERROR(txn.PutState(c.ns, c.hash, EncodeSeen(seen)));
     }
     return Status::Ok();
   }

@@ -249,6 +249,29 @@ TEST_P(RiskTest, ABuyerWithSelfAndOneRelativeIsOrdinary) {
   EXPECT_TRUE(AllHits().empty());
 }
 
+// The buyer's history keeps the first list of each consignee however many lists follow:
+// a year of parcels to oneself, then two strangers, is still three consignees.
+TEST_P(RiskTest, ConsigneesAreRememberedAcrossALongHistory) {
+  Open(TestTables());
+  Timestamp day0 = At("2026-01-02", 9);
+  for (int i = 0; i < 120; ++i) {
+    auto f =
+        List("H" + std::to_string(i), Timestamp{day0.millis + i * 2LL * 24 * 3600 * 1000}, "80");
+    f.buyer = H("buyer-H");
+    f.consignee = H("self");
+    f.consignee_phone = H("self-phone");
+    f.address = H("home");
+    ASSERT_EQ(Screen(f).lane, clearance::Lane::kRelease) << i;
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto f = List("HX" + std::to_string(i), At("2026-09-10", 9 + i), "80");
+    f.buyer = H("buyer-H");
+    EXPECT_EQ(Screen(f).lane, i == 0 ? clearance::Lane::kRelease : clearance::Lane::kManual);
+  }
+  // The first list to oneself is still named (audit), with the two strangers' lists.
+  EXPECT_EQ(Flagged("identity_misuse"), (std::vector<std::string>{"H0", "HX0", "HX1"}));
+}
+
 TEST_P(RiskTest, OnePhoneForManyIdNumbersIsSharedContact) {
   Open(TestTables());
   for (int i = 0; i < 3; ++i) {

@@ -333,10 +333,19 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
   for (size_t i = 0; i < t->prohibited_.size(); ++i) {
     const ProhibitedRow& p = t->prohibited_[i];
     if (p.match == "hs") {
-      t->prohibited_hs_.push_back(i);
+      t->prohibited_hs_[p.value].push_back(i);
+      t->prohibited_hs_lengths_.push_back(p.value.size());
     } else {
       t->prohibited_by_first_[FirstChar(p.value)].push_back(i);
     }
+  }
+  for (const std::string& p : t->positive_) {
+    t->positive_set_[p] = true;
+    t->positive_lengths_.push_back(p.size());
+  }
+  for (std::vector<size_t>* v : {&t->prohibited_hs_lengths_, &t->positive_lengths_}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
   }
   return std::shared_ptr<const Tables>(std::move(t));
 }
@@ -418,8 +427,10 @@ std::vector<std::pair<std::string, std::string>> Tables::ChaptersOfName(
 std::vector<const ProhibitedRow*> Tables::Prohibited(const std::string& gcode,
                                                      const std::string& gname) const {
   std::vector<size_t> rows;
-  for (size_t i : prohibited_hs_) {
-    if (gcode.starts_with(prohibited_[i].value)) rows.push_back(i);
+  for (size_t n : prohibited_hs_lengths_) {
+    if (n > gcode.size()) break;
+    auto it = prohibited_hs_.find(gcode.substr(0, n));
+    if (it != prohibited_hs_.end()) rows.insert(rows.end(), it->second.begin(), it->second.end());
   }
   std::string lower = Lower(gname);
   for (size_t i = 0; i < lower.size(); i += CharLength(lower, i)) {
@@ -438,8 +449,11 @@ std::vector<const ProhibitedRow*> Tables::Prohibited(const std::string& gcode,
 }
 
 bool Tables::OnPositiveList(const std::string& gcode) const {
-  return std::any_of(positive_.begin(), positive_.end(),
-                     [&](const std::string& p) { return gcode.starts_with(p); });
+  for (size_t n : positive_lengths_) {
+    if (n > gcode.size()) break;
+    if (positive_set_.count(gcode.substr(0, n))) return true;
+  }
+  return false;
 }
 
 }  // namespace shumao::risk

@@ -116,7 +116,12 @@ class Tables {
   // name is matched in one pass over its characters.
   std::unordered_map<std::string, std::vector<size_t>> keywords_by_first_;
   std::unordered_map<std::string, std::vector<size_t>> prohibited_by_first_;
-  std::vector<size_t> prohibited_hs_;  // rows matched by HS prefix
+  // HS prefixes by their text, and the prefix lengths in use: a code is matched with one
+  // look-up per length.
+  std::unordered_map<std::string, std::vector<size_t>> prohibited_hs_;
+  std::vector<size_t> prohibited_hs_lengths_;
+  std::unordered_map<std::string, bool> positive_set_;
+  std::vector<size_t> positive_lengths_;
   std::vector<std::string> positive_;
 };
 
