@@ -907,6 +907,20 @@ TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
   ASSERT_NO_FATAL_FAILURE(Declare(after));
   std::string status = ListStatus(after);
   EXPECT_TRUE(status == "500" || status == "300") << status;
+  // Joint punishment: no release until the guarantor's guarantee covers the tax.
+  std::string decide = "/api/v1/inventories/" + after.CopNo() + "/decision";
+  std::string release = R"({"decision":"release","reason":"查验无误"})";
+  auto refused = Post(customs_, decide, release);
+  EXPECT_EQ(refused->status, 409) << refused->body;
+  EXPECT_NE(refused->body.find("担保"), std::string::npos) << refused->body;
+  EXPECT_EQ(ListStatus(after), status);
+  ASSERT_EQ(Post(customs_, "/api/v1/guarantees",
+                 std::string(R"({"code":")") + kAgent + R"(","amount":"10000"})")
+                ->status,
+            200);
+  auto released = Post(customs_, decide, release);
+  EXPECT_EQ(released->status, 200) << released->body;
+  EXPECT_EQ(ListStatus(after), "800");
 }
 
 TEST_P(ClearanceHttpTest, Alerts) {

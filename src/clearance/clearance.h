@@ -58,6 +58,9 @@ struct LaneDecision {
   // Shown in the list's history when not kRelease, so the declaring enterprise reads it:
   // the outcome only ("布控查验"), never the rule that chose it.
   std::string reason;
+  // Joint punishment of a dishonest enterprise: the list is released only while the
+  // guarantor's tax guarantee covers its tax with what is outstanding.
+  bool guarantee_required = false;
 };
 
 // One goods line of a list as risk control sees it.

@@ -226,6 +226,7 @@ class RiskImpl : public Risk {
 
     clearance::LaneDecision d;
     d.lane = lane;
+    d.guarantee_required = level->guarantee_required;
     if (lane == clearance::Lane::kInspect) d.reason = "布控查验 (selected for inspection)";
     if (lane == clearance::Lane::kManual) d.reason = "单证审核 (selected for document review)";
     return d;
