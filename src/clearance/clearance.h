@@ -94,6 +94,11 @@ class RiskGate {
   virtual ~RiskGate() = default;
   // Screens a matched list and chooses its lane.
   virtual StatusOr<LaneDecision> Screen(store::WriteTxn& txn, const ScreenFacts& facts) const = 0;
+  // Screens a matched export list (CEB603): the goods rules only, recorded for customs;
+  // exports have no inspection lane here, so nothing is returned.
+  virtual Status ScreenExport(store::WriteTxn& /*txn*/, const ScreenFacts& /*facts*/) const {
+    return Status::Ok();
+  }
   // An officer's result for a list sent to inspection or review: `found` when the list was
   // refused (the risk was real), not found when it was released.
   virtual Status Outcome(store::WriteTxn& /*txn*/, const std::string& /*key*/, bool /*found*/,

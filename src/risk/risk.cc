@@ -78,6 +78,7 @@ struct Hit {
   std::string explanation;
   std::string evidence;  // JSON object
   bool audit = false;    // about an earlier list, already cleared (后续稽核)
+  bool export_list = false;
 };
 
 // Whether a record effective from `date` (YYYY-MM-DD) is in force at `at`.
@@ -109,7 +110,7 @@ class RiskImpl : public Risk {
     RETURN_IF_ERROR(ScreenBuyer(txn, f, hits, audits));
     RETURN_IF_ERROR(ScreenContacts(txn, f, hits, audits));
     RETURN_IF_ERROR(ScreenPrices(txn, f, hits));
-    ScreenGoods(f, hits);
+    ScreenGoods(f, hits, /*import=*/true);
     ScreenWeight(f, hits);
     ScreenTimes(f, hits);
     ASSIGN_OR_RETURN(EnterpriseStats stats, LoadStats(txn, f.ebc_code));
@@ -230,6 +231,17 @@ class RiskImpl : public Risk {
     if (lane == clearance::Lane::kInspect) d.reason = "布控查验 (selected for inspection)";
     if (lane == clearance::Lane::kManual) d.reason = "单证审核 (selected for document review)";
     return d;
+  }
+
+  Status ScreenExport(store::WriteTxn& txn, const clearance::ScreenFacts& f) const override {
+    std::vector<Hit> hits;
+    ScreenGoods(f, hits, /*import=*/false);
+    for (Hit& h : hits) {
+      h.export_list = true;
+      RETURN_IF_ERROR(PutHit(txn, h, "release"));
+      RETURN_IF_ERROR(CountRule(txn, h.rule->id, 1, 0, 0));
+    }
+    return Status::Ok();
   }
 
   Status Outcome(store::WriteTxn& txn, const std::string& key, bool found,
@@ -864,7 +876,7 @@ class RiskImpl : public Risk {
   }
 
   // name_hs_mismatch, not_on_positive_list, prohibited_goods, restricted_goods.
-  void ScreenGoods(const clearance::ScreenFacts& f, std::vector<Hit>& hits) const {
+  void ScreenGoods(const clearance::ScreenFacts& f, std::vector<Hit>& hits, bool import) const {
     const Tables& tb = *opt_.tables;
     const Rule* name_rule = RuleAt("name_hs_mismatch", f.declared);
     const Rule* positive = RuleAt("not_on_positive_list", f.declared);
@@ -928,7 +940,7 @@ class RiskImpl : public Risk {
     };
     add(name_rule, name_lines, name_text,
         "the goods name describes goods of another chapter than the declared HS code");
-    if (f.trade_mode == "9610" || f.trade_mode == "1210" || f.trade_mode == "1239") {
+    if (import && (f.trade_mode == "9610" || f.trade_mode == "1210" || f.trade_mode == "1239")) {
       add(positive, off_list, off_text, "not on the positive list of retail imports");
     }
     add(prohibited, banned, banned_text, "prohibited goods");
@@ -1101,6 +1113,7 @@ class RiskImpl : public Risk {
                            .Str("severity", h.rule->severity)
                            .Str("action", std::string(ActionName(h.rule->action)))
                            .Str("lane", lane)
+                           .Str("direction", h.export_list ? "export" : "import")
                            .Raw("document", Json()
                                                 .Str("kind", "inventories")
                                                 .Str("copNo", CopNoOf(h.key))

@@ -359,6 +359,31 @@ TEST_P(RiskTest, GoodsNameAgainstHsChapterPositiveListAndProhibitedGoods) {
   EXPECT_EQ(Flagged("restricted_goods"), (std::vector<std::string>{"N7"}));
 }
 
+// Export lists: the goods rules are recorded for customs (no lane, no positive list).
+TEST_P(RiskTest, ExportListsGetTheGoodsRulesAsRecords) {
+  Open(TestTables());
+  auto x = List("X1", At("2026-08-03"), "120");
+  x.trade_mode = "9610";
+  x.buyer.clear();
+  x.lines[0].gname = "智能手表 运动版";
+  x.lines[0].gcode = "6110200090";  // declared as knitted garments
+  auto txn = env_->store->BeginWrite();
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE(risk_->ScreenExport(**txn, x).ok());
+  auto ok = x;
+  ok.cop_no = "X2";
+  ok.key = "X2|AGENT00001";
+  ok.lines[0].gcode = "9102120000";  // a watch, off the (test) positive list: exports ignore it
+  ASSERT_TRUE(risk_->ScreenExport(**txn, ok).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  std::vector<std::string> hits = AllHits();
+  ASSERT_EQ(hits.size(), 1u) << hits[0];
+  EXPECT_EQ(CopNo(hits[0]), "X1");
+  EXPECT_NE(hits[0].find("\"rule\":\"name_hs_mismatch\""), std::string::npos) << hits[0];
+  EXPECT_NE(hits[0].find("\"direction\":\"export\""), std::string::npos) << hits[0];
+  EXPECT_NE(hits[0].find("\"lane\":\"release\""), std::string::npos) << hits[0];
+}
+
 TEST_P(RiskTest, WeightAndLateDocuments) {
   Open(TestTables());
   auto w = List("W1", At("2026-08-02"), "300");
