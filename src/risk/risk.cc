@@ -973,14 +973,16 @@ class RiskImpl : public Risk {
     const Rule* r = RuleAt("late_documents", f.declared);
     if (r == nullptr) return;
     int64_t max_ms = r->IntParam("max_hours", 168) * kHourMs;
+    bool out_of_order = r->IntParam("out_of_order", 1) != 0;
     struct Doc {
       const char* zh;
       const char* en;
       Timestamp at;
+      bool before_list;  // reports the sale the list declares: due before the list
     };
-    Doc docs[] = {{"订单", "order", f.order_at},
-                  {"支付单", "payment", f.payment_at},
-                  {"运单", "waybill", f.waybill_at}};
+    Doc docs[] = {{"订单", "order", f.order_at, true},
+                  {"支付单", "payment", f.payment_at, true},
+                  {"运单", "waybill", f.waybill_at, false}};
     std::vector<std::string> late;
     std::string text;
     for (const Doc& d : docs) {
@@ -992,13 +994,19 @@ class RiskImpl : public Risk {
       } else if (-gap > max_ms) {
         late.push_back(Json().Str("document", d.en).Num("hoursAfterList", -gap / kHourMs).Done());
         text += std::string(d.zh) + "晚于清单" + std::to_string(-gap / kHourMs) + "小时到达；";
+      } else if (out_of_order && gap < 0 && d.before_list) {
+        // The list declared a sale the platform or the payment firm had not yet reported.
+        late.push_back(Json().Str("document", d.en).Num("minutesAfterList", -gap / 60000).Done());
+        text += std::string(d.zh) + "晚于清单" + std::to_string(-gap / 60000) +
+                "分钟到达（顺序异常）；";
       }
     }
     if (late.empty()) return;
     Hit h = MakeHit(r, f);
     h.evidence = Json().Num("maxHours", max_ms / kHourMs).Raw("documents", Array(late)).Done();
     h.explanation = r->description_zh + "：" + text + " (documents more than " +
-                    std::to_string(max_ms / kHourMs) + " hours apart from the list)";
+                    std::to_string(max_ms / kHourMs) +
+                    " hours apart from the list, or an order or payment after its list)";
     hits.push_back(std::move(h));
   }
 

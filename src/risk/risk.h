@@ -22,8 +22,9 @@
 //   weight_mismatch     the waybill's weight against the list's gross weight
 //   return_rate         the e-commerce enterprise's returns against its lists over
 //                       `window_days` (once a day per enterprise)
-//   late_documents      a list declared more than `max_hours` after its order arrived, or
-//                       a document arriving that long after the list
+//   late_documents      a list declared more than `max_hours` after its order arrived, a
+//                       document arriving that long after the list, or an order or payment
+//                       arriving after the list that declares its sale (`out_of_order`)
 //
 // Lanes (after the ASYCUDA selectivity model). A hit whose action is `inspect` sends the
 // list to inspection (red, 500), `review` to document review (yellow, 300); `alert` and

@@ -403,6 +403,22 @@ TEST_P(RiskTest, WeightAndLateDocuments) {
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_NE(hits[0].find("\"hoursBeforeList\":360"), std::string::npos) << hits[0];
   EXPECT_NE(hits[0].find("\"lane\":\"release\""), std::string::npos) << hits[0];
+
+  // Out of order: the payment reported 40 minutes after the list that declared the sale.
+  auto odd = List("L2", At("2026-08-21", 10), "300");
+  odd.payment_at = At("2026-08-21", 10, 40);
+  EXPECT_EQ(Screen(odd).lane, clearance::Lane::kRelease);
+  // A waybill after its list is ordinary.
+  auto later_waybill = List("L3", At("2026-08-21", 11), "300");
+  later_waybill.waybill_at = At("2026-08-21", 12);
+  Screen(later_waybill);
+  EXPECT_EQ(Flagged("late_documents"), (std::vector<std::string>{"L1", "L2"}));
+  for (const std::string& h : AllHits("late_documents")) {
+    if (CopNo(h) == "L2") {
+      EXPECT_NE(h.find("\"minutesAfterList\":40"), std::string::npos) << h;
+      EXPECT_NE(h.find("顺序异常"), std::string::npos) << h;
+    }
+  }
 }
 
 TEST_P(RiskTest, AbnormalReturnRateAlertsOnceADay) {
