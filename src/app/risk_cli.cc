@@ -199,21 +199,26 @@ int RunCreditSet(Context& ctx, const RiskCliOptions& o) {
   return 0;
 }
 
+// --at YYYY-MM-DD as the end of that Beijing day, or now.
+static StatusOr<Timestamp> AsOf(const std::string& at) {
+  if (at.empty()) return Clock::System().Now();
+  ASSIGN_OR_RETURN(Timestamp day, DateOr(at, "at", Timestamp{}));
+  return Timestamp{day.millis + 24LL * 3600 * 1000 - 1};
+}
+
 int RunCreditShow(Context& ctx, const RiskCliOptions& o) {
-  auto at = DateOr(o.at, "at", Clock::System().Now());
+  auto at = AsOf(o.at);
   if (!at.ok()) return Usage(at.status().message());
-  Timestamp t = o.at.empty() ? *at : Timestamp{at->millis + 24LL * 3600 * 1000 - 1};
-  auto j = ctx.risk->CreditJson(o.code, t);
+  auto j = ctx.risk->CreditJson(o.code, *at);
   if (!j.ok()) return Fail(j.status());
   std::printf("%s\n", j->c_str());
   return 0;
 }
 
 int RunCreditDishonest(Context& ctx, const RiskCliOptions& o) {
-  auto at = DateOr(o.at, "at", Clock::System().Now());
+  auto at = AsOf(o.at);
   if (!at.ok()) return Usage(at.status().message());
-  Timestamp t = o.at.empty() ? *at : Timestamp{at->millis + 24LL * 3600 * 1000 - 1};
-  auto list = ctx.risk->Dishonest(t);
+  auto list = ctx.risk->Dishonest(*at);
   if (!list.ok()) return Fail(list.status());
   for (const std::string& e : *list) std::printf("%s\n", e.c_str());
   return 0;

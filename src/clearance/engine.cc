@@ -918,18 +918,7 @@ class EngineImpl : public Engine, private DocumentSteps {
     auto since = [](const Facts& d) {
       return Timestamp{d.Get("since").empty() ? 0 : std::stoll(d.Get("since"))};
     };
-    ScreenFacts f;
-    f.key = l.Get("copNo") + kSep + l.Get("agentCode");
-    f.cop_no = l.Get("copNo");
-    f.invt_no = l.Get("k:invtNo");
-    f.order_no = l.Get("orderNo");
-    f.logistics_no = l.Get("logisticsNo");
-    f.trade_mode = l.Get("tradeMode");
-    f.ebc_code = l.Get("ebcCode");
-    f.ebp_code = l.Get("ebpCode");
-    f.agent_code = l.Get("agentCode");
-    f.logistics_code = l.Get("logisticsCode");
-    f.declared = since(l);
+    ScreenFacts f = ScreenFactsOfList(l);
     f.order_at = since(p.order);
     f.payment_at = since(p.payment);
     f.waybill_at = since(w);
@@ -939,23 +928,7 @@ class EngineImpl : public Engine, private DocumentSteps {
     f.address = p.order.Get("h:consigneeAddress");
     f.value = amount;
     f.single_limit = policy.single_limit;
-    f.gross_weight = Dec(l.Get("grossWeight"));
     f.waybill_weight = Dec(w.Get("weight"));
-    for (const Fields& ll : l.lines) {
-      ScreenLine sl;
-      auto get = [&ll](const char* k) {
-        auto it = ll.find(k);
-        return it == ll.end() ? std::string() : it->second;
-      };
-      sl.gnum = get("gnum");
-      sl.gcode = get("gcode");
-      sl.gname = get("gname");
-      sl.item_no = get("itemNo");
-      sl.unit = get("unit");
-      sl.qty = Dec(get("qty"));
-      sl.price = Dec(get("price"));
-      f.lines.push_back(std::move(sl));
-    }
     return f;
   }
 

@@ -428,40 +428,6 @@ StatusOr<std::optional<std::string>> ExportClearance::ModeRefusal(store::WriteTx
 
 // ------------------------------------------------------------------ match and steps
 
-// What risk control is shown of a concluded export list: keys, parties and lines (no
-// buyer: the buyer is abroad).
-static ScreenFacts ScreenFactsOf(const Facts& l) {
-  ScreenFacts f;
-  f.key = l.Get("copNo") + kSep + l.Get("agentCode");
-  f.cop_no = l.Get("copNo");
-  f.invt_no = l.Get("k:invtNo");
-  f.order_no = l.Get("orderNo");
-  f.logistics_no = l.Get("logisticsNo");
-  f.trade_mode = l.Get("tradeMode");
-  f.ebc_code = l.Get("ebcCode");
-  f.ebp_code = l.Get("ebpCode");
-  f.agent_code = l.Get("agentCode");
-  f.logistics_code = l.Get("logisticsCode");
-  f.declared = Timestamp{l.Get("since").empty() ? 0 : std::stoll(l.Get("since"))};
-  for (const Fields& ll : l.lines) {
-    auto get = [&ll](const char* k) {
-      auto it = ll.find(k);
-      return it == ll.end() ? std::string() : it->second;
-    };
-    ScreenLine sl;
-    sl.gnum = get("gnum");
-    sl.gcode = get("gcode");
-    sl.gname = get("gname");
-    sl.item_no = get("itemNo");
-    auto qty = Decimal::Parse(get("qty"));
-    auto price = Decimal::Parse(get("price"));
-    if (qty.ok()) sl.qty = *qty;
-    if (price.ok()) sl.price = *price;
-    f.lines.push_back(std::move(sl));
-  }
-  return f;
-}
-
 Status ExportClearance::TryClear(store::WriteTxn& txn, const std::string& pkey, Parcel& p,
                                  Timestamp t) {
   Facts& l = p.list;
@@ -487,7 +453,7 @@ Status ExportClearance::TryClear(store::WriteTxn& txn, const std::string& pkey, 
         steps_->Move(txn, *d, t, {{"120", "逻辑校验通过[" + invt_no + "]"}, {"399", concluded}}));
   }
   RETURN_IF_ERROR(txn.PutState("xwaybill", wkey, EncodeFacts(w)));
-  if (opt_->risk != nullptr) RETURN_IF_ERROR(opt_->risk->ScreenExport(txn, ScreenFactsOf(l)));
+  if (opt_->risk != nullptr) RETURN_IF_ERROR(opt_->risk->ScreenExport(txn, ScreenFactsOfList(l)));
   if (!p.payment.empty() && p.payment.Get("status") == "2") {
     RETURN_IF_ERROR(
         steps_->Move(txn, p.payment, t,

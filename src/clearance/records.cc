@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "clearance/clearance.h"
 #include "common/strings.h"
 
 namespace shumao::clearance {
@@ -114,6 +115,42 @@ std::string TimeKey(int64_t ms) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms < 0 ? 0 : ms));
   return buf;
+}
+
+ScreenFacts ScreenFactsOfList(const Facts& l) {
+  auto dec = [](const std::string& text) {
+    auto d = Decimal::Parse(text);
+    return d.ok() ? *d : Decimal();
+  };
+  ScreenFacts f;
+  f.key = l.Get("copNo") + "|" + l.Get("agentCode");
+  f.cop_no = l.Get("copNo");
+  f.invt_no = l.Get("k:invtNo");
+  f.order_no = l.Get("orderNo");
+  f.logistics_no = l.Get("logisticsNo");
+  f.trade_mode = l.Get("tradeMode");
+  f.ebc_code = l.Get("ebcCode");
+  f.ebp_code = l.Get("ebpCode");
+  f.agent_code = l.Get("agentCode");
+  f.logistics_code = l.Get("logisticsCode");
+  f.declared = Timestamp{l.Get("since").empty() ? 0 : std::stoll(l.Get("since"))};
+  f.gross_weight = dec(l.Get("grossWeight"));
+  for (const Fields& ll : l.lines) {
+    auto get = [&ll](const char* k) {
+      auto it = ll.find(k);
+      return it == ll.end() ? std::string() : it->second;
+    };
+    ScreenLine sl;
+    sl.gnum = get("gnum");
+    sl.gcode = get("gcode");
+    sl.gname = get("gname");
+    sl.item_no = get("itemNo");
+    sl.unit = get("unit");
+    sl.qty = dec(get("qty"));
+    sl.price = dec(get("price"));
+    f.lines.push_back(std::move(sl));
+  }
+  return f;
 }
 
 }  // namespace shumao::clearance

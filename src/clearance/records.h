@@ -55,6 +55,11 @@ StatusOr<Parcel> DecodeParcel(std::string_view json);
 // Zero-padded milliseconds, so that keys sort by time.
 std::string TimeKey(int64_t ms);
 
+struct ScreenFacts;
+// What risk control is shown of a list, from its own facts: keys, parties, declaration
+// time and lines (the import engine adds the buyer, documents and weights).
+ScreenFacts ScreenFactsOfList(const Facts& list);
+
 }  // namespace shumao::clearance
 
 #endif  // SHUMAO_CLEARANCE_RECORDS_H_

@@ -557,6 +557,35 @@ class RiskImpl : public Risk {
         .Done();
   }
 
+  void Report(const Rule* r, const clearance::ScreenFacts& f, const std::string& sentence,
+              const std::string& evidence, std::vector<Hit>& hits) const {
+    Hit h = MakeHit(r, f);
+    h.explanation = sentence;
+    h.evidence = evidence;
+    hits.push_back(std::move(h));
+  }
+
+  // An audit hit for each earlier list of the pattern not yet reported under `bit` (one
+  // per list and rule, however many of its contacts point at it).
+  void AuditEarlier(const Rule* r, const clearance::ScreenFacts& f,
+                    const std::vector<Seen*>& earlier, uint32_t bit, const std::string& sentence,
+                    const std::string& evidence, std::vector<Hit>& audits) const {
+    for (Seen* s : earlier) {
+      if (s->flags & bit) continue;
+      s->flags |= bit;
+      bool dup = std::any_of(audits.begin(), audits.end(),
+                             [&](const Hit& x) { return x.key == s->key && x.rule == r; });
+      if (dup) continue;
+      Hit a = MakeHit(r, f);
+      a.key = s->key;
+      a.ebc = s->ebc;
+      a.audit = true;
+      a.explanation = sentence + " (released before the pattern showed: for post-clearance audit)";
+      a.evidence = evidence;
+      audits.push_back(std::move(a));
+    }
+  }
+
   // split_order and identity_misuse, from the buyer's recent lists.
   Status ScreenBuyer(store::WriteTxn& txn, const clearance::ScreenFacts& f, std::vector<Hit>& hits,
                      std::vector<Hit>& audits) const {
@@ -622,24 +651,9 @@ class RiskImpl : public Risk {
             "元，超过单次交易限值" + Money(f.single_limit) + "元，疑似拆单 (one buyer's " +
             std::to_string(count) + " orders " + span_en + " total " + Money(total) +
             " CNY, over the " + Money(f.single_limit) + " single-transaction limit: a split order)";
-        Hit h = MakeHit(split, f);
-        h.explanation = sentence;
-        h.evidence = evidence;
-        hits.push_back(h);
+        Report(split, f, sentence, evidence, hits);
         me.flags |= kSplitBit;
-        for (Seen* s : in) {
-          if (s->flags & kSplitBit) continue;
-          s->flags |= kSplitBit;
-          Hit a = MakeHit(split, f);
-          a.key = s->key;
-          a.ebc = s->ebc;
-          a.audit = true;
-          a.explanation = "已放行清单属拆单组：" + sentence +
-                          " (released before the split was seen; "
-                          "for post-clearance audit)";
-          a.evidence = evidence;
-          audits.push_back(a);
-        }
+        AuditEarlier(split, f, in, kSplitBit, "已放行清单属拆单组：" + sentence, evidence, audits);
       }
     }
     if (ident != nullptr) {
@@ -680,23 +694,10 @@ class RiskImpl : public Risk {
             std::to_string(who.size()) + " consignees, " + std::to_string(phones.size()) +
             " phones and " + std::to_string(addrs.size()) + " addresses within " +
             std::to_string(window) + " days: a borrowed or misused identity)";
-        Hit h = MakeHit(ident, f);
-        h.explanation = sentence;
-        h.evidence = evidence;
-        hits.push_back(h);
+        Report(ident, f, sentence, evidence, hits);
         me.flags |= kIdentityBit;
-        for (Seen* s : in) {
-          if (s->flags & kIdentityBit) continue;
-          s->flags |= kIdentityBit;
-          Hit a = MakeHit(ident, f);
-          a.key = s->key;
-          a.ebc = s->ebc;
-          a.audit = true;
-          a.explanation = "已放行清单属同一身份冒用组：" + sentence +
-                          " (released before the pattern was seen; for post-clearance audit)";
-          a.evidence = evidence;
-          audits.push_back(a);
-        }
+        AuditEarlier(ident, f, in, kIdentityBit, "已放行清单属同一身份冒用组：" + sentence,
+                     evidence, audits);
       }
     }
     seen.push_back(me);
@@ -781,29 +782,20 @@ class RiskImpl : public Risk {
                                " used by " + std::to_string(ids) + " buyers' ID numbers within " +
                                std::to_string(window) + " days)";
         if (!hit_once) {
-          Hit h = MakeHit(r, f);
-          h.explanation = sentence;
-          h.evidence = evidence;
-          hits.push_back(h);
+          Report(r, f, sentence, evidence, hits);
           hit_once = true;
         }
+        std::vector<Seen*> earlier;
         for (Seen& s : seen) {
           if (s.flags & c.bit) continue;
-          s.flags |= c.bit;
           changed = true;
-          if (s.key == f.key) continue;  // this list: its own hit above
-          Hit a = MakeHit(r, f);
-          a.key = s.key;
-          a.ebc = s.ebc;
-          a.time = Timestamp{now};
-          a.audit = true;
-          a.explanation = "已放行清单：" + sentence + " (for post-clearance audit)";
-          a.evidence = evidence;
-          // One audit hit per earlier list, even when both contacts point at it.
-          bool dup = std::any_of(audits.begin(), audits.end(),
-                                 [&](const Hit& x) { return x.key == a.key && x.rule == r; });
-          if (!dup) audits.push_back(a);
+          if (s.key == f.key) {
+            s.flags |= c.bit;  // this list: its own hit above
+          } else {
+            earlier.push_back(&s);
+          }
         }
+        AuditEarlier(r, f, earlier, c.bit, "已放行清单：" + sentence, evidence, audits);
       }
       if (seen.size() > kHistoryCap) seen.erase(seen.begin(), seen.end() - kHistoryCap);
       if (changed) RETURN_IF_ERROR(txn.PutState(c.ns, c.hash, EncodeSeen(seen)));

@@ -129,6 +129,26 @@ size_t CharLength(std::string_view s, size_t i) {
 
 std::string FirstChar(std::string_view s) { return std::string(s.substr(0, CharLength(s, 0))); }
 
+// The indices of the words (indexed by their first character) that occur in `text`, in
+// index order (file order, as a plain scan would give).
+template <typename WordOf>
+std::vector<size_t> MatchWords(const std::string& text,
+                               const std::unordered_map<std::string, std::vector<size_t>>& by_first,
+                               WordOf word_of) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < text.size(); i += CharLength(text, i)) {
+    auto it = by_first.find(std::string(text, i, CharLength(text, i)));
+    if (it == by_first.end()) continue;
+    for (size_t k : it->second) {
+      const std::string& w = word_of(k);
+      if (text.compare(i, w.size(), w) == 0) out.push_back(k);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool AllDigits(const std::string& s) {
   return !s.empty() &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
@@ -403,17 +423,9 @@ const CreditLevel* Tables::Level(const std::string& code) const {
 
 std::vector<std::pair<std::string, std::string>> Tables::ChaptersOfName(
     const std::string& name) const {
-  std::string lower = Lower(name);
-  std::vector<size_t> matched;
-  for (size_t i = 0; i < lower.size(); i += CharLength(lower, i)) {
-    auto it = keywords_by_first_.find(std::string(lower, i, CharLength(lower, i)));
-    if (it == keywords_by_first_.end()) continue;
-    for (size_t k : it->second) {
-      if (lower.compare(i, keywords_[k].first.size(), keywords_[k].first) == 0)
-        matched.push_back(k);
-    }
-  }
-  std::sort(matched.begin(), matched.end());  // file order, as a plain scan would give
+  std::vector<size_t> matched =
+      MatchWords(Lower(name), keywords_by_first_,
+                 [this](size_t k) -> const std::string& { return keywords_[k].first; });
   std::vector<std::pair<std::string, std::string>> out;
   for (size_t k : matched) {
     const auto& [word, chapter] = keywords_[k];
@@ -432,15 +444,10 @@ std::vector<const ProhibitedRow*> Tables::Prohibited(const std::string& gcode,
     auto it = prohibited_hs_.find(gcode.substr(0, n));
     if (it != prohibited_hs_.end()) rows.insert(rows.end(), it->second.begin(), it->second.end());
   }
-  std::string lower = Lower(gname);
-  for (size_t i = 0; i < lower.size(); i += CharLength(lower, i)) {
-    auto it = prohibited_by_first_.find(std::string(lower, i, CharLength(lower, i)));
-    if (it == prohibited_by_first_.end()) continue;
-    for (size_t k : it->second) {
-      if (lower.compare(i, prohibited_[k].value.size(), prohibited_[k].value) == 0)
-        rows.push_back(k);
-    }
-  }
+  std::vector<size_t> words =
+      MatchWords(Lower(gname), prohibited_by_first_,
+                 [this](size_t k) -> const std::string& { return prohibited_[k].value; });
+  rows.insert(rows.end(), words.begin(), words.end());
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   std::vector<const ProhibitedRow*> out;
