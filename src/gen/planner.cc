@@ -17,6 +17,7 @@ constexpr int64_t kMinute = 60 * kSecond;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 constexpr int64_t kBeijingOffset = 8 * kHour;
+constexpr int64_t kNightHours = 3;  // hours either side of midnight a split can span
 
 // Stream tags for Mix(seed, tag, ...): each decision family draws from its own stream.
 enum Stream : uint64_t {
@@ -249,16 +250,26 @@ class Planner {
     return it == m.end() ? Decimal() : it->second;
   }
 
-  // Picks a pool buyer who stays within the clean limits with this transaction.
+  // Picks a pool buyer who stays within the clean limits with this transaction. Near
+  // midnight (within kNightHours of it) the neighbouring day counts too, so that no clean
+  // buyer's orders a few hours apart across midnight add up past the single limit (that is
+  // a split order).
   int64_t ChooseBuyer(Rng& rng, Timestamp t, Decimal amount) {
     int year = YearOf(t);
     int64_t day = BeijingDay(t);
+    int64_t into_day = (t.millis + kBeijingOffset) % kDay;
+    int64_t neighbour = into_day < kNightHours * kHour           ? day - 1
+                        : into_day >= kDay - kNightHours * kHour ? day + 1
+                                                                 : -1;
     for (int attempt = 0; attempt < 12; ++attempt) {
       int64_t b =
           static_cast<int64_t>(rng.Chance(400) ? rng.Below(static_cast<uint64_t>(regulars_))
                                                : rng.Below(static_cast<uint64_t>(buyer_pool_)));
+      Decimal day_after = Total(day_total_, DayKey(b, day)) + amount;
+      Decimal night_after =
+          neighbour < 0 ? Decimal() : day_after + Total(day_total_, DayKey(b, neighbour));
       if (Total(year_total_, YearKey(b, year)) + amount <= kCleanAnnual &&
-          Total(day_total_, DayKey(b, day)) + amount <= kSingleLimit) {
+          day_after <= kSingleLimit && night_after <= kSingleLimit) {
         return b;
       }
     }

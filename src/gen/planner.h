@@ -6,7 +6,8 @@
 // (9610) flown into Nanjing; 1-4 lines from the import catalogue at 88-112% of the usual
 // price (75-95% on Double 11); buyers from a pool of about imports/4 people, a tenth of
 // them regulars. Limits are read both ways (goods + freight, and with the tax): a clean
-// transaction is <= 5,000 with tax, a clean buyer's year <= 20,000 and day <= 5,000, and
+// transaction is <= 5,000 with tax, a clean buyer's year <= 20,000 and day <= 5,000 (near
+// midnight, with the neighbouring day: no split across midnight), and
 // a clean buyer ships to at most two consignees (self or a relative) at two addresses.
 // Export: 80% 9610 B2C, 12% 9710 B2B (orderType B), 8% 9810 (orderType W, half of them
 // without a platform: ebpCode 无 and the overseas warehouse as ebpName); B2B lists stay

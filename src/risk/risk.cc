@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -615,19 +616,38 @@ class RiskImpl : public Risk {
     me.addr = Short(f.address);
 
     if (split != nullptr) {
-      // The orders of the same Beijing day, and those within `window_hours` of this one
-      // (a split across midnight).
-      int64_t window = split->IntParam("window_hours", 6);
+      // The group with this order that goes furthest over the limit: the orders of its
+      // Beijing day, or those within one span of `window_hours` that contains it (a
+      // split across midnight). Each group stands on its own: a day's orders and a span's
+      // are never added together.
+      int64_t window = split->IntParam("window_hours", 3);
       bool same_day = split->IntParam("calendar_day", 1) != 0;
       std::string today = DayOf(Timestamp{now});
       std::vector<Seen*> in;
       Decimal total = f.value;
-      for (Seen& s : seen) {
-        bool near = s.ms >= now - window * kHourMs && s.ms <= now + window * kHourMs;
-        if (near || (same_day && DayOf(Timestamp{s.ms}) == today)) {
-          in.push_back(&s);
-          total += s.value;
+      auto consider = [&](const std::function<bool(const Seen&)>& member) {
+        std::vector<Seen*> group;
+        Decimal sum = f.value;
+        for (Seen& s : seen) {
+          if (!member(s)) continue;
+          group.push_back(&s);
+          sum += s.value;
         }
+        if (sum > total) {
+          total = sum;
+          in = std::move(group);
+        }
+      };
+      if (same_day) consider([&](const Seen& s) { return DayOf(Timestamp{s.ms}) == today; });
+      // Spans [start, start + window] holding this order, starting at this order or at an
+      // earlier one.
+      std::vector<int64_t> starts{now};
+      for (const Seen& s : seen) {
+        if (s.ms < now && s.ms >= now - window * kHourMs) starts.push_back(s.ms);
+      }
+      for (int64_t start : starts) {
+        int64_t end = start + window * kHourMs;
+        consider([&](const Seen& s) { return s.ms >= start && s.ms <= end; });
       }
       int64_t count = static_cast<int64_t>(in.size()) + 1;
       if (count >= split->IntParam("min_lists", 2) && total > f.single_limit) {

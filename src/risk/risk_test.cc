@@ -200,6 +200,40 @@ TEST_P(RiskTest, OrdinaryRepeatBuyersAreNotSplitOrders) {
   EXPECT_TRUE(AllHits().empty()) << AllHits()[0];
 }
 
+// A day's orders and a span's orders are separate groups, whatever order the lists
+// arrive in: 20:21 + 23:18 (one day, 3,509.80) and 23:18 + 00:13 (one span, 3,566.90)
+// are each under the limit, although the three together are over it.
+TEST_P(RiskTest, ADayAndASpanAreNotAddedTogether) {
+  Open(TestTables());
+  struct Order {
+    const char* cop;
+    Timestamp at;
+    const char* value;
+  };
+  Order orders[] = {{"M1", At("2026-03-03", 20, 21), "1628.90"},
+                    {"M3", At("2026-03-04", 0, 13), "1686.00"},
+                    {"M2", At("2026-03-03", 23, 18), "1880.90"}};  // its list arrives last
+  for (const Order& o : orders) {
+    auto f = List(o.cop, At("2026-03-05", 8), o.value);
+    f.buyer = H("buyer-M");
+    f.consignee = H("consignee-M");
+    f.consignee_phone = H("phone-M");
+    f.address = H("address-M");
+    f.order_at = o.at;
+    EXPECT_EQ(Screen(f).lane, clearance::Lane::kRelease) << o.cop;
+  }
+  EXPECT_TRUE(Flagged("split_order").empty());
+  // Across midnight within the span and over the limit: a split.
+  auto late = List("M4", At("2026-03-06", 8), "2600");
+  late.buyer = H("buyer-M");
+  late.consignee = H("consignee-M");
+  late.consignee_phone = H("phone-M");
+  late.address = H("address-M");
+  late.order_at = At("2026-03-04", 1, 30);  // 1 h 17 min after M3, with M2 2 h 12 min before
+  EXPECT_EQ(Screen(late).lane, clearance::Lane::kInspect);
+  EXPECT_EQ(Flagged("split_order"), (std::vector<std::string>{"M2", "M3", "M4"}));
+}
+
 TEST_P(RiskTest, AReplayedListIsNotCountedTwice) {
   Open(TestTables());
   auto a = List("C1", At("2026-03-01", 9), "3000");
