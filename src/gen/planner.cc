@@ -886,10 +886,27 @@ class Planner {
   void ListHistoryFirst() {
     for (const auto& [uid, history] : annual_history_) {
       ImportParcel& p = plan_->imports[static_cast<size_t>(uid)];
+      // The days the buyer's other orders are on: a history order moved back keeps a day
+      // of its own (two of them on one day would be a split order).
+      auto day_taken = [&](int64_t self, int64_t day) {
+        if (BeijingDay(p.t_order) == day) return true;
+        for (int64_t other : history) {
+          if (other != self &&
+              BeijingDay(plan_->imports[static_cast<size_t>(other)].t_order) == day) {
+            return true;
+          }
+        }
+        return false;
+      };
       for (int64_t h_uid : history) {
         ImportParcel& h = plan_->imports[static_cast<size_t>(h_uid)];
         if (h.t_list < p.t_list) continue;
         int64_t back = h.t_list.millis - p.t_list.millis + kMinute;
+        for (int extra = 0;
+             extra < 60 && day_taken(h_uid, BeijingDay(Timestamp{h.t_order.millis - back}));
+             ++extra) {
+          back += kDay;
+        }
         if (YearOf(Timestamp{h.t_order.millis - back}) == YearOf(h.t_order) &&
             h.t_order.millis - back >= in_.first_day.millis) {
           for (Timestamp* t : {&h.t_order, &h.t_pay, &h.t_payment, &h.t_waybill, &h.t_list})
