@@ -32,7 +32,7 @@ std::string EncodeSeen(const std::vector<Seen>& v) {
     if (!out.empty()) out += '\n';
     out += std::to_string(s.ms);
     for (const std::string* f : {&s.key, &s.ebc}) (out += kField) += *f;
-    (out += kField) += s.value.ToShortString();
+    (out += kField) += std::to_string(static_cast<int64_t>(s.value.units()));
     for (const std::string* f : {&s.who, &s.phone, &s.addr}) (out += kField) += *f;
     (out += kField) += std::to_string(s.flags);
   }
@@ -48,8 +48,7 @@ std::vector<Seen> DecodeSeen(std::string_view text) {
     s.ms = ToInt(f[0]);
     s.key = f[1];
     s.ebc = f[2];
-    auto d = Decimal::Parse(f[3]);
-    if (d.ok()) s.value = *d;
+    s.value = Decimal::FromUnits(ToInt(f[3]));  // Decimal units: fixed point as integer
     s.who = f[4];
     s.phone = f[5];
     s.addr = f[6];

@@ -23,7 +23,7 @@ struct Seen {
   int64_t ms = 0;      // the list's declaration
   std::string key;     // copNo|agentCode
   std::string ebc;     // ebcCode
-  Decimal value;       // the quota amount
+  Decimal value;       // the quota amount (stored as Decimal units)
   std::string who;     // buyer: the consignee hash; phone and address: the buyer hash
   std::string phone;   // buyer history: the consignee phone hash
   std::string addr;    // buyer history: the address hash

@@ -1,6 +1,8 @@
 #include "risk/risk.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -150,22 +152,21 @@ class RiskImpl : public Risk {
       }
     }
     if (lane == clearance::Lane::kRelease) {
-      std::string seed = lanes.version + "|" + f.key;
+      Draws draw = DrawsFor(lanes.version + "|" + f.key);
       auto behind = [&](int64_t selected, Decimal target) {
         return Decimal::FromInt(selected) < target.Mul(Decimal::FromInt(n + 1));
       };
-      if (Draw(seed + "|inspect") < inspect_target.Mul(random_share)) {
+      if (draw.at(0) < inspect_target.Mul(random_share)) {
         lane = clearance::Lane::kInspect;
         selection = "random";
       } else if (behind(inspected, inspect_target) &&
-                 Draw(seed + "|inspect-topup") < std::max(Half(), inspect_target)) {
+                 draw.at(1) < std::max(Half(), inspect_target)) {
         lane = clearance::Lane::kInspect;
         selection = "topup";
-      } else if (Draw(seed + "|review") < review_target.Mul(random_share)) {
+      } else if (draw.at(2) < review_target.Mul(random_share)) {
         lane = clearance::Lane::kManual;
         selection = "random";
-      } else if (behind(reviewed, review_target) &&
-                 Draw(seed + "|review-topup") < std::max(Half(), review_target)) {
+      } else if (behind(reviewed, review_target) && draw.at(3) < std::max(Half(), review_target)) {
         lane = clearance::Lane::kManual;
         selection = "topup";
       } else if (!level->auto_release) {
@@ -837,10 +838,13 @@ class RiskImpl : public Risk {
       if (l.price.IsZero() || l.price.IsNegative()) continue;
       std::string pkey = l.gcode + "|" + (l.item_no.empty() ? l.gname : l.item_no);
       ASSIGN_OR_RETURN(std::optional<std::string> text, txn.GetState("risk.price", pkey));
+      // The ring of recent unit prices, as Decimal units (fixed point as integers).
       std::vector<Decimal> ring;
       for (const std::string& p : SplitOn(text.value_or(""), ',')) {
-        auto d = Decimal::Parse(p);
-        if (d.ok()) ring.push_back(*d);
+        int64_t units = 0;
+        if (std::from_chars(p.data(), p.data() + p.size(), units).ec == std::errc()) {
+          ring.push_back(Decimal::FromUnits(units));
+        }
       }
       bool low = false;
       if (static_cast<int64_t>(ring.size()) >= min_samples) {
@@ -868,7 +872,10 @@ class RiskImpl : public Risk {
       ring.push_back(l.price);
       if (static_cast<int64_t>(ring.size()) > keep) ring.erase(ring.begin());
       std::string out;
-      for (Decimal p : ring) out += (out.empty() ? "" : ",") + p.ToShortString();
+      for (Decimal p : ring) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(static_cast<int64_t>(p.units()));
+      }
       RETURN_IF_ERROR(txn.PutState("risk.price", pkey, out));
     }
     if (lines.empty()) return Status::Ok();
@@ -1060,20 +1067,31 @@ class RiskImpl : public Risk {
 
   // ---------------------------------------------------------------- lanes and records
 
-  // A uniform draw in [0, 1) from a keyed hash of `seed`: reproducible, not predictable
-  // without the platform's key.
-  Decimal Draw(const std::string& seed) const {
+  // Four independent uniform draws in [0, 1) from one keyed hash of `seed` (48 bits each):
+  // reproducible, not predictable without the platform's key.
+  struct Draws {
+    std::array<Decimal, 4> d;
+    Decimal at(size_t i) const { return d[i]; }
+  };
+  Draws DrawsFor(const std::string& seed) const {
     std::string h = opt_.vault ? opt_.vault->KeyedHash(seed) : std::string();
-    uint64_t v = 0;
-    if (h.size() >= 12) {
-      v = std::stoull(h.substr(0, 12), nullptr, 16);
-    } else {
+    if (h.size() < 48) {  // no vault (tests of the lane logic alone): FNV-1a, not secret
       uint64_t x = 1469598103934665603ULL;
       for (unsigned char c : seed) x = (x ^ c) * 1099511628211ULL;
-      v = x >> 16;
+      h.clear();
+      for (int i = 0; i < 4; ++i) {
+        x = (x ^ static_cast<uint64_t>(i)) * 1099511628211ULL;
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%012llx", static_cast<unsigned long long>(x >> 16));
+        h += buf;
+      }
     }
-    v &= (1ULL << 48) - 1;
-    return Decimal::FromUnits(static_cast<__int128>(v) * Decimal::kOne >> 48);
+    Draws out;
+    for (size_t i = 0; i < 4; ++i) {
+      uint64_t v = std::stoull(h.substr(i * 12, 12), nullptr, 16);
+      out.d[i] = Decimal::FromUnits(static_cast<__int128>(v) * Decimal::kOne >> 48);
+    }
+    return out;
   }
   static Decimal Half() { return Decimal::FromUnits(Decimal::kOne / 2); }
 

@@ -127,17 +127,24 @@ size_t CharLength(std::string_view s, size_t i) {
   return std::min(n, s.size() - i);
 }
 
-std::string FirstChar(std::string_view s) { return std::string(s.substr(0, CharLength(s, 0))); }
+// The bytes of the UTF-8 character at s[i], packed into one number (the index key).
+uint32_t CharKey(std::string_view s, size_t i) {
+  uint32_t key = 0;
+  for (size_t n = CharLength(s, i), k = 0; k < n; ++k) {
+    key = (key << 8) | static_cast<unsigned char>(s[i + k]);
+  }
+  return key;
+}
 
 // The indices of the words (indexed by their first character) that occur in `text`, in
 // index order (file order, as a plain scan would give).
 template <typename WordOf>
 std::vector<size_t> MatchWords(const std::string& text,
-                               const std::unordered_map<std::string, std::vector<size_t>>& by_first,
+                               const std::unordered_map<uint32_t, std::vector<size_t>>& by_first,
                                WordOf word_of) {
   std::vector<size_t> out;
   for (size_t i = 0; i < text.size(); i += CharLength(text, i)) {
-    auto it = by_first.find(std::string(text, i, CharLength(text, i)));
+    auto it = by_first.find(CharKey(text, i));
     if (it == by_first.end()) continue;
     for (size_t k : it->second) {
       const std::string& w = word_of(k);
@@ -348,7 +355,7 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     t->positive_.push_back(prefix);
   }
   for (size_t i = 0; i < t->keywords_.size(); ++i) {
-    t->keywords_by_first_[FirstChar(t->keywords_[i].first)].push_back(i);
+    t->keywords_by_first_[CharKey(t->keywords_[i].first, 0)].push_back(i);
   }
   for (size_t i = 0; i < t->prohibited_.size(); ++i) {
     const ProhibitedRow& p = t->prohibited_[i];
@@ -356,7 +363,7 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
       t->prohibited_hs_[p.value].push_back(i);
       t->prohibited_hs_lengths_.push_back(p.value.size());
     } else {
-      t->prohibited_by_first_[FirstChar(p.value)].push_back(i);
+      t->prohibited_by_first_[CharKey(p.value, 0)].push_back(i);
     }
   }
   for (const std::string& p : t->positive_) {

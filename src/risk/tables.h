@@ -16,6 +16,7 @@
 #ifndef SHUMAO_RISK_TABLES_H_
 #define SHUMAO_RISK_TABLES_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -114,8 +115,8 @@ class Tables {
   std::vector<ProhibitedRow> prohibited_;
   // The keywords (and prohibited keyword rows) by their first UTF-8 character, so that a
   // name is matched in one pass over its characters.
-  std::unordered_map<std::string, std::vector<size_t>> keywords_by_first_;
-  std::unordered_map<std::string, std::vector<size_t>> prohibited_by_first_;
+  std::unordered_map<uint32_t, std::vector<size_t>> keywords_by_first_;
+  std::unordered_map<uint32_t, std::vector<size_t>> prohibited_by_first_;
   // HS prefixes by their text, and the prefix lengths in use: a code is matched with one
   // look-up per length.
   std::unordered_map<std::string, std::vector<size_t>> prohibited_hs_;
