@@ -357,7 +357,9 @@ TEST_P(RiskTest, GoodsNameAgainstHsChapterPositiveListAndProhibitedGoods) {
   auto serum = List("N1", At("2026-08-01"), "600");
   serum.lines[0].gname = "兰蔻小黑瓶精华肌底液 50毫升";
   serum.lines[0].gcode = "2106909090";  // declared as food preparations
-  EXPECT_EQ(Screen(serum).lane, clearance::Lane::kManual);
+  // The keyword and positive-list tables are stand-ins: their hits inform officers
+  // (action alert) and leave the lane alone.
+  EXPECT_EQ(Screen(serum).lane, clearance::Lane::kRelease);
   std::vector<std::string> hits = AllHits("name_hs_mismatch");
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_NE(hits[0].find("\"declaredChapter\":\"21\""), std::string::npos) << hits[0];
@@ -376,7 +378,7 @@ TEST_P(RiskTest, GoodsNameAgainstHsChapterPositiveListAndProhibitedGoods) {
   auto off = List("N4", At("2026-08-01"), "600");
   off.lines[0].gname = "某品牌商品";
   off.lines[0].gcode = "8703239000";  // not on the (test) positive list
-  EXPECT_EQ(Screen(off).lane, clearance::Lane::kManual);
+  EXPECT_EQ(Screen(off).lane, clearance::Lane::kRelease);
   EXPECT_EQ(Flagged("not_on_positive_list"), (std::vector<std::string>{"N4"}));
   off.key = "N5|AGENT00001";
   off.cop_no = "N5";
@@ -416,6 +418,36 @@ TEST_P(RiskTest, ExportListsGetTheGoodsRulesAsRecords) {
   EXPECT_NE(hits[0].find("\"rule\":\"name_hs_mismatch\""), std::string::npos) << hits[0];
   EXPECT_NE(hits[0].find("\"direction\":\"export\""), std::string::npos) << hits[0];
   EXPECT_NE(hits[0].find("\"lane\":\"release\""), std::string::npos) << hits[0];
+}
+
+// The official sample list (../shared/ceb/samples/import/CEB621Message.xml) declares
+// 花王纸尿裤 and 小米盒子 under 8541401000. With the built-in tables the diapers get a
+// name_hs_mismatch alert; the stand-in tables' rules do not hold the list.
+TEST_P(RiskTest, TheOfficialSampleLinesAreAlertedNotHeld) {
+  std::map<std::string, std::string> files;
+  for (const char* f : {"rules.csv", "credit_levels.csv", "credit_score.csv", "hs_keywords.csv",
+                        "prohibited.csv", "positive_list.csv"}) {
+    files[f] = std::string(EmbeddedFile(f));
+  }
+  files["lanes.csv"] =
+      "effective_from,inspect_target,review_target,random_share,version\n2019-01-01,0,0,0.5,t\n";
+  auto tables = Tables::Parse(files);
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  Open(*tables);
+  auto f = List("S1", At("2026-08-04"), "200");
+  f.trade_mode = "9610";
+  f.lines[0].gname = "花王纸尿裤";
+  f.lines[0].gcode = "8541401000";
+  auto box = f.lines[0];
+  box.gnum = "2";
+  box.gname = "小米盒子";
+  f.lines.push_back(box);
+  EXPECT_EQ(Screen(f).lane, clearance::Lane::kRelease);
+  std::vector<std::string> hits = AllHits("name_hs_mismatch");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].find("花王纸尿裤"), std::string::npos) << hits[0];
+  EXPECT_EQ(hits[0].find("小米盒子"), std::string::npos) << hits[0];
+  EXPECT_NE(hits[0].find("\"action\":\"alert\""), std::string::npos) << hits[0];
 }
 
 TEST_P(RiskTest, WeightAndLateDocuments) {
