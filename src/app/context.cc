@@ -205,6 +205,23 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     std::printf("  %-20s %-12s %s  %s\n", e.code.c_str(), roles.c_str(), token.c_str(),
                 e.name.c_str());
   }
+  // Credit levels (令第282号) from the first day: the first e-commerce enterprise is an
+  // advanced certified one (inspection at a fifth of the regular rate); a registered
+  // enterprise without traffic is on the published dishonest list.
+  for (const auto& p : parties.GetArray()) {
+    bool ebc = false;
+    for (const auto& r : p["roles"].GetArray()) ebc |= std::string_view(r.GetString()) == "ebc";
+    if (!ebc) continue;
+    RETURN_IF_ERROR(ctx.risk->SetCreditLevel(
+        {p["code"].GetString(), "advanced_certified", g.from, "演示：高级认证企业 (demo AEO)"}));
+    break;
+  }
+  {
+    registry::Enterprise bad{"3201960BAD", "示例失信企业（演示）", {"ebc"}, "demo", ""};
+    RETURN_IF_ERROR(ctx.AddEnterprise(bad).status());
+    RETURN_IF_ERROR(ctx.risk->SetCreditLevel(
+        {bad.code, "dishonest", g.from, "演示：走私违规，列入失信企业名单 (demo)"}));
+  }
   for (const char* dept : {"customs", "commerce", "admin"}) {
     ASSIGN_OR_RETURN(std::string token,
                      ctx.AddUser(registry::User{std::string("demo-") + dept, dept}));
