@@ -668,7 +668,8 @@ class ServerImpl : public Server {
     return *t;
   }
 
-  // GET /risk/hits?from=..&to=..[&rule=..][&severity=..][&buyer=ID][&limit=N]: departments
+  // GET /risk/hits?from=..&to=..[&rule=..][&severity=..][&buyer=ID][&limit=N][&after=ID]:
+  // departments
   // only (customs and the zone's alerts by severity); the
   // day `to` is included. `buyer` is an ID number (type 1) or "TYPE:NUMBER".
   StatusOr<Reply> GetRiskHits(const httplib::Request& req) {
@@ -698,10 +699,20 @@ class ServerImpl : public Server {
     if (req.has_param("limit")) {
       ASSIGN_OR_RETURN(q.limit, LimitParam(req));
     }
+    if (req.has_param("after")) q.after = req.get_param_value("after");
     ASSIGN_OR_RETURN(std::vector<std::string> hits, r->Hits(q));
     std::string out = "{\"hits\":[";
     for (size_t i = 0; i < hits.size(); ++i) out += (i ? "," : "") + hits[i];
-    out += "],\"count\":" + std::to_string(hits.size()) + "}";
+    out += "],\"count\":" + std::to_string(hits.size());
+    // A full page: the next one starts after its last hit.
+    if (static_cast<int>(hits.size()) == q.limit && !hits.empty()) {
+      const std::string& last = hits.back();
+      size_t at = last.find("\"id\":\"") + 6;
+      out += ",\"next\":\"";
+      AppendJsonEscaped(out, last.substr(at, last.find('"', at) - at));
+      out += "\"";
+    }
+    out += "}";
     return Reply{std::move(out)};
   }
 

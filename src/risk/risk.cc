@@ -296,6 +296,7 @@ class RiskImpl : public Risk {
   StatusOr<std::vector<std::string>> Hits(const HitQuery& q) override {
     std::vector<std::string> out;
     std::string from = TimeKey(q.from.millis);
+    if (!q.after.empty() && q.after >= from) from = q.after + '\x01';
     std::string to = TimeKey(q.to.millis);
     std::map<std::string, std::string> outcomes;  // list key → outcome, looked up once
     while (static_cast<int>(out.size()) < q.limit) {

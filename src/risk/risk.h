@@ -76,6 +76,7 @@ struct HitQuery {
   std::string severity;    // empty: every severity (high, medium, low)
   std::string buyer_hash;  // empty: every buyer
   std::string ebc_code;    // empty: every enterprise (an enterprise's own view)
+  std::string after;       // a hit id: continue after it (paging); empty: from the start
   int limit = 1000;
 };
 
