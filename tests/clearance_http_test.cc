@@ -888,6 +888,13 @@ TEST_P(ClearanceHttpTest, RiskHitsRulesAndCredit) {
     EXPECT_STREQ(rule["hitRate"].GetString(), "1");
   }
   EXPECT_TRUE(seen) << r->body;
+  // The same figures for Prometheus.
+  auto metrics = client_->Get("/metrics");
+  ASSERT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("shumao_risk_rule_hits{rule=\"split_order\"} 13"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("shumao_risk_rule_found{rule=\"split_order\"} 1"), std::string::npos)
+      << metrics->body;
 
   // Credit: customs sets a level; tax may not; an unknown level names the field.
   std::string level_path = std::string("/api/v1/credit/") + kEbc + "/level";

@@ -852,6 +852,24 @@ class ServerImpl : public Server {
         "# HELP shumao_stored_receipts Receipts in the feeds.\n# TYPE shumao_stored_receipts "
         "gauge\n";
     out += "shumao_stored_receipts " + std::to_string(r.ok() ? *r : -1) + "\n";
+    if (opt_.risk != nullptr) {
+      auto rules = opt_.risk->Rules(Clock::System().Now());
+      if (rules.ok()) {
+        const std::pair<const char*, int64_t risk::RuleView::*> kSeries[] = {
+            {"hits", &risk::RuleView::hits},
+            {"inspected", &risk::RuleView::inspected},
+            {"found", &risk::RuleView::found}};
+        for (const auto& [name, member] : kSeries) {
+          out += std::string("# HELP shumao_risk_rule_") + name + " Risk rule " + name +
+                 " (the pseudo-rule random: lists drawn at random).\n# TYPE shumao_risk_rule_" +
+                 name + " counter\n";
+          for (const risk::RuleView& v : *rules) {
+            out += std::string("shumao_risk_rule_") + name + "{rule=\"" + v.rule.id + "\"} " +
+                   std::to_string(v.*member) + "\n";
+          }
+        }
+      }
+    }
     res.set_content(out, "text/plain; version=0.0.4");
   }
 
