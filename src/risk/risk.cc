@@ -8,11 +8,14 @@
 #include <map>
 #include <set>
 
+#include "clearance/records.h"
 #include "common/strings.h"
 #include "risk/records.h"
 
 namespace shumao::risk {
 namespace {
+
+using clearance::TimeKey;
 
 constexpr int64_t kHourMs = 3600LL * 1000;
 constexpr int64_t kDayMs = 24 * kHourMs;
@@ -22,12 +25,6 @@ constexpr size_t kShortHash = 16;   // hex digits of a keyed hash kept in histor
 std::string Money(Decimal d) { return d.RoundTo(2).ToString(2); }
 
 std::string Short(const std::string& hash) { return hash.substr(0, kShortHash); }
-
-std::string TimeKey(int64_t ms) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms));
-  return buf;
-}
 
 std::string MonthOf(Timestamp t) {
   CivilTime c = ToBeijing(t);
@@ -307,7 +304,6 @@ class RiskImpl : public Risk {
         if (!q.rule.empty() && FieldOf(v, "rule") != q.rule) continue;
         if (!q.severity.empty() && FieldOf(v, "severity") != q.severity) continue;
         if (!q.buyer_hash.empty() && FieldOf(v, "buyer") != Short(q.buyer_hash)) continue;
-        if (!q.ebc_code.empty() && FieldOf(v, "ebcCode") != q.ebc_code) continue;
         // key: time|copNo|agentCode|rule
         size_t first = k.find('|');
         size_t last = k.rfind('|');
@@ -1159,14 +1155,12 @@ class RiskImpl : public Risk {
                                                 .Str("agentCode", AgentOf(h.key))
                                                 .Done())
                            .Str("ebcCode", h.ebc)
-                           .Str("buyer", BuyerOf(h.evidence))
+                           .Str("buyer", FieldOf(h.evidence, "buyer"))
                            .Str("explanation", h.explanation)
                            .Raw("evidence", h.evidence.empty() ? "{}" : h.evidence)
                            .Done();
     return txn.PutState("risk.hit", HitKey(h), json);
   }
-
-  static std::string BuyerOf(const std::string& evidence) { return FieldOf(evidence, "buyer"); }
 
   Status CountRule(store::WriteTxn& txn, const std::string& id, int64_t hits, int64_t inspected,
                    int64_t found) const {

@@ -75,7 +75,6 @@ struct HitQuery {
   std::string rule;        // empty: every rule
   std::string severity;    // empty: every severity (high, medium, low)
   std::string buyer_hash;  // empty: every buyer
-  std::string ebc_code;    // empty: every enterprise (an enterprise's own view)
   std::string after;       // a hit id: continue after it (paging); empty: from the start
   int limit = 1000;
 };

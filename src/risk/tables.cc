@@ -7,6 +7,7 @@
 
 #include "common/code_tables.h"
 #include "common/strings.h"
+#include "risk/records.h"
 
 namespace shumao::risk {
 namespace {
@@ -18,21 +19,6 @@ constexpr const char* kFiles[] = {"rules.csv",        "lanes.csv",       "credit
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
 }
 
 std::string Trim(const std::string& s) {
@@ -156,11 +142,6 @@ std::vector<size_t> MatchWords(const std::string& text,
   return out;
 }
 
-bool AllDigits(const std::string& s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-}
-
 }  // namespace
 
 std::string_view ActionName(Action a) {
@@ -181,7 +162,7 @@ Decimal Rule::Param(const std::string& name, Decimal fallback) const {
 
 int64_t Rule::IntParam(const std::string& name, int64_t fallback) const {
   auto it = params.find(name);
-  if (it == params.end() || !AllDigits(it->second)) return fallback;
+  if (it == params.end() || !IsDigits(it->second)) return fallback;
   return std::stoll(it->second);
 }
 
@@ -222,7 +203,7 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     rule.id = rules.Get(r, "id");
     if (rule.id.empty()) return rules.Bad(r, "id", "missing");
     std::string version = rules.Get(r, "version");
-    if (!AllDigits(version)) return rules.Bad(r, "version", "not a whole number");
+    if (!IsDigits(version)) return rules.Bad(r, "version", "not a whole number");
     rule.version = std::stoi(version);
     ASSIGN_OR_RETURN(rule.effective_from, rules.Date(r, "effective_from"));
     rule.severity = rules.Get(r, "severity");
@@ -241,7 +222,7 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     }
     std::string params = rules.Get(r, "params");
     if (!params.empty()) {
-      for (const std::string& kv : Split(params, ';')) {
+      for (const std::string& kv : SplitOn(params, ';')) {
         size_t eq = kv.find('=');
         if (eq == std::string::npos)
           return rules.Bad(r, "params", "\"" + kv + "\" is not name=value");
@@ -317,8 +298,8 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
                    Csv::Parse("hs_keywords.csv", text("hs_keywords.csv"), {"chapter", "keywords"}));
   for (const Csv::Row& r : kw.rows()) {
     std::string chapter = kw.Get(r, "chapter");
-    if (chapter.size() != 2 || !AllDigits(chapter)) return kw.Bad(r, "chapter", "not 2 digits");
-    for (const std::string& k : Split(kw.Get(r, "keywords"), '|')) {
+    if (chapter.size() != 2 || !IsDigits(chapter)) return kw.Bad(r, "chapter", "not 2 digits");
+    for (const std::string& k : SplitOn(kw.Get(r, "keywords"), '|')) {
       std::string word = Lower(Trim(k));
       if (!word.empty()) t->keywords_.emplace_back(word, chapter);
     }
@@ -335,7 +316,7 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
     p.match = pr.Get(r, "match");
     p.value = pr.Get(r, "value");
     if (p.match == "hs") {
-      if (!AllDigits(p.value)) return pr.Bad(r, "value", "an HS prefix is digits");
+      if (!IsDigits(p.value)) return pr.Bad(r, "value", "an HS prefix is digits");
     } else if (p.match == "keyword") {
       p.value = Lower(p.value);
       if (p.value.empty()) return pr.Bad(r, "value", "empty keyword");
@@ -351,7 +332,7 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Parse(
                    Csv::Parse("positive_list.csv", text("positive_list.csv"), {"hs_prefix"}));
   for (const Csv::Row& r : pos.rows()) {
     std::string prefix = pos.Get(r, "hs_prefix");
-    if (!AllDigits(prefix)) return pos.Bad(r, "hs_prefix", "not digits");
+    if (!IsDigits(prefix)) return pos.Bad(r, "hs_prefix", "not digits");
     t->positive_.push_back(prefix);
   }
   for (size_t i = 0; i < t->keywords_.size(); ++i) {
