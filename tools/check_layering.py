@@ -39,8 +39,8 @@ DRIVER_RULES = [
     ('openssl/', ('src/common/crypto.cc', 'src/ceb/'), True),
     ('rapidjson/', ('src/ceb/', 'src/http/', 'src/app/', 'src/intake/', 'src/clearance/',
                     'src/summary/', 'src/exporttax/'), True),
-    ('xlsxwriter.h', ('src/exporttax/',), False),
-    ('xlsxwriter/', ('src/exporttax/',), False),
+    ('xlsxwriter.h', ('src/exporttax/', 'src/stats/xlsx.cc'), False),
+    ('xlsxwriter/', ('src/exporttax/', 'src/stats/xlsx.cc'), False),
 ]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

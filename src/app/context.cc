@@ -37,6 +37,11 @@ StatusOr<std::unique_ptr<tax::TariffTable>> LoadTariff(const std::string& dir) {
   return std::make_unique<tax::TariffTable>(std::move(table));
 }
 
+int Fail(const Status& st) {
+  std::fprintf(stderr, "shumao: %s\n", st.ToString().c_str());
+  return 1;
+}
+
 StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
   auto ctx = std::make_unique<Context>();
   ASSIGN_OR_RETURN(ctx->store, store::Store::Open(store::StoreConfig{o.db}));
@@ -80,6 +85,12 @@ StatusOr<std::unique_ptr<Context>> Context::Open(const ContextOptions& o) {
     co.risk = ctx->random_lanes.get();
   }
   co.match_timeout_ms = static_cast<int64_t>(o.match_timeout_hours * 3600 * 1000);
+  ASSIGN_OR_RETURN(ctx->stats_tables, stats::Tables::LoadEmbedded());
+  ctx->zones = std::make_shared<stats::ZoneResolver>(ctx->store.get(), ctx->stats_tables);
+  if (o.stats) {
+    ctx->stats = stats::NewRecorder(ctx->stats_tables, ctx->zones);
+    co.stats = ctx->stats.get();
+  }
   ASSIGN_OR_RETURN(ctx->clearance, clearance::Engine::Create(ctx->store.get(), co));
   intake::IntakeOptions io;
   io.hook = o.clearance ? ctx->clearance.get() : nullptr;
@@ -103,6 +114,7 @@ StatusOr<std::string> Context::AddEnterprise(const registry::Enterprise& e) {
       Sha256Hex(token), registry::Principal{registry::Principal::Kind::kEnterprise, e.code, ""}));
   intake->InvalidateRegistry();
   if (clearance) clearance->InvalidateRegistry();
+  if (zones) zones->Invalidate();
   return token;
 }
 
@@ -198,7 +210,9 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     e.code = p["code"].GetString();
     e.name = p["name"].GetString();
     for (const auto& r : p["roles"].GetArray()) e.roles.emplace_back(r.GetString());
-    e.zone = "demo";
+    // The zone of the enterprise's city (its code's region), as a zone registers them.
+    const stats::Zone* zone = ctx.stats_tables->ZoneOfCode(e.code);
+    e.zone = zone != nullptr ? zone->id : "demo";
     ASSIGN_OR_RETURN(std::string token, ctx.AddEnterprise(e));
     std::string roles;
     for (const auto& r : e.roles) roles += (roles.empty() ? "" : ",") + r;
@@ -217,7 +231,7 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     break;
   }
   {
-    registry::Enterprise bad{"3201960BAD", "示例失信企业（演示）", {"ebc"}, "demo", ""};
+    registry::Enterprise bad{"3201960BAD", "示例失信企业（演示）", {"ebc"}, "nanjing", ""};
     RETURN_IF_ERROR(ctx.AddEnterprise(bad).status());
     RETURN_IF_ERROR(ctx.risk->SetCreditLevel(
         {bad.code, "dishonest", g.from, "演示：走私违规，列入失信企业名单 (demo)"}));

@@ -14,6 +14,7 @@
 #include "intake/intake.h"
 #include "registry/registry_types.h"
 #include "risk/risk.h"
+#include "stats/stats.h"
 #include "store/store.h"
 #include "tax/tax.h"
 
@@ -46,6 +47,7 @@ struct ContextOptions {
   // Folder with the zone's own policy.csv, vat_periods.csv, vat_reduced.csv and
   // consumption_tax.csv (the format of data/tax/); empty: the tables built in.
   std::string tariff_dir;
+  bool stats = true;  // false: no rollups (the floor of the stats benchmark)
 };
 
 // The tariff and policy tables from `dir` (all four files), or the built-in ones when
@@ -60,6 +62,9 @@ struct Context {
   std::unique_ptr<tax::TariffTable> tariff;  // the zone's tables, or a copy of the built-in
   std::unique_ptr<risk::Risk> risk;          // risk control and credit (the clearance lanes)
   std::unique_ptr<clearance::RiskGate> random_lanes;  // instead of `risk` without screening
+  std::shared_ptr<const stats::Tables> stats_tables;
+  std::shared_ptr<const stats::ZoneResolver> zones;  // the zone each list counts in
+  std::unique_ptr<clearance::StatsSink> stats;       // the rollups (before clearance)
   std::unique_ptr<clearance::Engine> clearance;       // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;
 
@@ -81,6 +86,9 @@ void RunPipeline(
     size_t chunk,
     const std::function<void(size_t begin, std::vector<intake::IntakeResult>&)>& on_chunk,
     double* commit_seconds = nullptr);
+
+// Prints "shumao: <status>" on stderr and returns 1, the exit code of failed work.
+int Fail(const Status& st);
 
 // Fills an empty database with a year of generated traffic and prints demo tokens.
 Status FillDemo(Context& ctx, int64_t parcels);

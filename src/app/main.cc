@@ -17,6 +17,7 @@
 #include "app/bench.h"
 #include "app/context.h"
 #include "app/risk_cli.h"
+#include "app/stats_cli.h"
 #include "ceb/codec.h"
 #include "common/strings.h"
 #include "exporttax/exporttax.h"
@@ -35,11 +36,6 @@ std::atomic<http::Server*> g_server{nullptr};
 
 void OnSignal(int) {
   if (http::Server* s = g_server.load()) s->Stop();
-}
-
-int Fail(const Status& st) {
-  std::fprintf(stderr, "shumao: %s\n", st.ToString().c_str());
-  return 1;
 }
 
 std::string JsonString(std::string_view s) {
@@ -239,6 +235,12 @@ int RunServe(Context& ctx, const std::string& listen, bool public_overview,
   }
   so.public_overview = public_overview;
   so.web_root = web_root;
+  // The dashboard built by `make` (web/dist of the source tree) unless --web-root says.
+  if (so.web_root.empty() && std::filesystem::exists(SHUMAO_WEB_DIST "/index.html")) {
+    so.web_root = SHUMAO_WEB_DIST;
+  }
+  so.stats_tables = ctx.stats_tables.get();
+  so.zones = ctx.zones.get();
   so.log = MakeLogger(log_level);
   so.tariff = ctx.tariff.get();
   so.risk = ctx.risk.get();
@@ -611,6 +613,59 @@ int Main(int argc, char** argv) {
   quote->add_option("--tariff", copt.tariff_dir,
                     "folder with the zone's tariff tables (as data/tax/); default: built in");
 
+  // Statistics: the monthly report, one query, the zone evaluation.
+  StatsCliOptions so;
+  auto* report = app.add_subcommand(
+      "report",
+      "the zone's monthly statistical report (定期汇总报送): totals, growth on the previous "
+      "month and year, trade modes, top countries, categories and enterprises, overseas "
+      "warehouses, parks; from the rollups");
+  add_db(report);
+  report->add_option("--month", so.month, "the month, YYYY-MM")->required();
+  report->add_option("--format", so.format, "json, csv (UTF-8 with BOM, for Excel) or xlsx")
+      ->check(CLI::IsMember({"json", "csv", "xlsx"}))
+      ->capture_default_str();
+  report->add_option("--out", so.out, "the file to write (default: stdout; xlsx needs a file)");
+  report->add_option("--zone", so.zone, "one zone (e.g. suzhou); default: the whole platform");
+  auto* stats_cmd = app.add_subcommand(
+      "stats", "one statistics query over the rollups, answered as GET /api/v1/stats");
+  add_db(stats_cmd);
+  stats_cmd
+      ->add_option("--measure", so.query.measure,
+                   "lists value_cny value_usd tax_cny parcels lines returns return_value_cny "
+                   "risk_hits refused clearance_seconds_p50 clearance_seconds_p95 "
+                   "clearance_seconds_mean")
+      ->required();
+  stats_cmd
+      ->add_option("--by", so.query.by,
+                   "day month tradeMode direction country hsChapter ebcCode status zone")
+      ->required();
+  stats_cmd->add_option("--from", so.query.from, "first day, YYYY-MM-DD")->required();
+  stats_cmd->add_option("--to", so.query.to, "last day (included), YYYY-MM-DD")->required();
+  stats_cmd->add_option("--direction", so.query.direction, "import or export");
+  stats_cmd->add_option("--trade-mode", so.query.trade_mode, "9610 1210 1239 9710 9810");
+  stats_cmd->add_option("--ebc", so.query.ebc_code, "one e-commerce enterprise");
+  stats_cmd->add_option("--zone", so.query.zone, "one zone");
+  auto* evaluation = app.add_subcommand(
+      "evaluation", "the zone evaluation (综试区考核评估): indicators, scores, zones side by side");
+  evaluation->require_subcommand(1);
+  auto* eval_show = evaluation->add_subcommand("show", "score every zone for a year, as JSON");
+  add_db(eval_show);
+  eval_show->add_option("--year", so.year, "the year (default: this year)");
+  eval_show->add_option("--weight", so.weights,
+                        "ID=WEIGHT, repeatable: override an indicator's weight "
+                        "(data/stats/evaluation.csv)");
+  auto* eval_set = evaluation->add_subcommand(
+      "set", "enter a zone's own figures for a year (not in the platform's data)");
+  add_db(eval_set);
+  eval_set->add_option("--zone", so.zone, "the zone (e.g. suzhou)")->required();
+  eval_set->add_option("--year", so.year, "the year")->required();
+  eval_set->add_option("--foreign-trade", so.foreign_trade,
+                       "the zone's total foreign trade, CNY (for the CBEC share)");
+  eval_set->add_option("--high-tech", so.inputs.high_tech, "high-tech enterprises in CBEC");
+  eval_set->add_option("--parks", so.inputs.parks, "industrial parks and incubators");
+  eval_set->add_option("--policy-cases", so.inputs.policy_cases, "policy innovation cases");
+
   BenchOptions bopt;
   auto* bench =
       app.add_subcommand("bench", "run one benchmark in-process and print its JSON result");
@@ -818,6 +873,10 @@ int Main(int argc, char** argv) {
                 g->outstanding.ToString(2).c_str(), g->paid.ToString(2).c_str());
     return 0;
   }
+  if (*report) return RunReport(c, so);
+  if (*stats_cmd) return RunStatsQuery(c, so);
+  if (*eval_show) return RunEvaluationShow(c, so);
+  if (*eval_set) return RunEvaluationSet(c, so);
   if (*serve) return RunServe(c, listen, public_overview, web_root, log_level);
   if (*demo) {
     Status st = FillDemo(c, demo_lists);

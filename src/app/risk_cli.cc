@@ -13,11 +13,6 @@
 namespace shumao::app {
 namespace {
 
-int Fail(const Status& st) {
-  std::fprintf(stderr, "shumao: %s\n", st.ToString().c_str());
-  return 1;
-}
-
 int Usage(const std::string& message) {
   std::fprintf(stderr, "shumao: %s\n", message.c_str());
   return 2;

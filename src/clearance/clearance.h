@@ -61,6 +61,8 @@ struct LaneDecision {
   // Joint punishment of a dishonest enterprise: the list is released only while the
   // guarantor's tax guarantee covers its tax with what is outstanding.
   bool guarantee_required = false;
+  // The rules that hit the list (statistics count them), one entry per hit.
+  std::vector<std::string> hit_rules;
 };
 
 // One goods line of a list as risk control sees it.
@@ -113,6 +115,45 @@ class RiskGate {
   }
 };
 
+// One goods line of a list as statistics count it.
+struct StatLine {
+  std::string gcode;     // HS code, 10 digits
+  std::string country;   // import: country of origin; export: final destination
+  std::string currency;  // customs currency code; empty: the list's
+  Decimal total_price;   // the line's declared total, in its currency
+};
+
+// A customs list (CEB621 import, CEB603 export) as statistics count it.
+struct StatList {
+  std::string direction;  // "I" import, "E" export
+  std::string cop_no, trade_mode, ebc_code, agent_code;
+  std::string country;   // head: import country of departure, export country of arrival
+  std::string currency;  // head currency (import lists); lines' currency wins
+  int packs = 1;         // packNo, 1 when not declared
+  Timestamp declared;    // when the list reached the platform
+  Decimal tax;           // import tax of its bill, CNY (zero for exports)
+  std::vector<StatLine> lines;
+};
+
+// What the clearance engine tells statistics (src/stats implements it): every status a
+// list enters, completed returns and risk hits, inside the engine's write transaction, so
+// that the rollups commit with the decision or not at all.
+class StatsSink {
+ public:
+  virtual ~StatsSink() = default;
+  // The list entered `status` ("120", "300", "399", "500", "800", "899", "100") at t.
+  virtual Status Entered(store::WriteTxn& txn, const StatList& list, std::string_view status,
+                         Timestamp t) const = 0;
+  // The goods of a return arrived (import) or were tallied (export): `returned` is the list
+  // with only the returned lines, each total_price the declared price times the quantity
+  // returned; `tax` CNY is not levied.
+  virtual Status Returned(store::WriteTxn& txn, const StatList& returned, Decimal tax,
+                          Timestamp t) const = 0;
+  // Risk control recorded hits of `rules` (one entry per hit) on the matched list at t.
+  virtual Status RiskHits(store::WriteTxn& txn, const StatList& list,
+                          const std::vector<std::string>& rules, Timestamp t) const = 0;
+};
+
 // Random inspection at `rate` (0..1) and nothing else, decided by a keyed hash of the
 // list key so that the choice is reproducible (tests; `serve` uses src/risk).
 std::unique_ptr<RiskGate> RandomInspection(Decimal rate);
@@ -122,6 +163,7 @@ struct Options {
   std::shared_ptr<const Vault> vault;
   const tax::TariffTable* tariff = &tax::TariffTable::BuiltIn();
   const RiskGate* risk = nullptr;  // null: release everything
+  const StatsSink* stats = nullptr;  // null: no statistics
   // A list still missing its order, payment or waybill this long after it was declared
   // is refused (100).
   int64_t match_timeout_ms = 24LL * 3600 * 1000;

@@ -380,6 +380,13 @@ class EngineImpl : public Engine, private DocumentSteps {
     std::string alt_key = doc.Get("kind") == "inventories" ? doc.Get("k:invtNo") : std::string();
     RETURN_IF_ERROR(txn.SetDocumentStatus(id, status, steps.back().second, t.millis, alt_key));
     doc["status"] = status;
+    if (opt_.stats != nullptr && doc.Get("kind") == "inventories") {
+      StatList sl = StatListOf(doc);
+      for (const auto& step : steps) {
+        RETURN_IF_ERROR(
+            opt_.stats->Entered(txn, sl, step.first.starts_with('-') ? "100" : step.first, t));
+      }
+    }
     // A refused list (not one its sender cancelled) counts against the enterprise's credit.
     if (status == "100" && opt_.risk != nullptr && doc.Get("kind") == "inventories" &&
         steps.back().second.find("已撤销") == std::string::npos) {
@@ -533,7 +540,8 @@ class EngineImpl : public Engine, private DocumentSteps {
     Facts l = DocFacts(e);
     for (const char* f : {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo",
                           "agentCode", "customsCode", "tradeMode", "areaCode", "emsNo",
-                          "assureCode", "freight", "insuredFee", "declTime", "grossWeight"}) {
+                          "assureCode", "freight", "insuredFee", "declTime", "grossWeight",
+                          "country", "currency", "packNo"}) {
       l[f] = std::string(h.Get(f));
     }
     l["h:buyerId"] = e.row->buyer_hash;
@@ -544,7 +552,7 @@ class EngineImpl : public Engine, private DocumentSteps {
     for (const ceb::Node* n : e.entity->All("InventoryList")) {
       Fields line;
       for (const char* f : {"gnum", "gcode", "gname", "gmodel", "qty", "unit", "price",
-                            "totalPrice", "itemRecordNo", "itemNo"}) {
+                            "totalPrice", "itemRecordNo", "itemNo", "country", "currency"}) {
         line[f] = std::string(n->Get(f));
       }
       l.lines.push_back(std::move(line));
@@ -884,6 +892,9 @@ class EngineImpl : public Engine, private DocumentSteps {
     LaneDecision lane;
     if (opt_.risk != nullptr) {
       ASSIGN_OR_RETURN(lane, opt_.risk->Screen(txn, ScreenFactsOf(p, w, policy, amount)));
+      if (!lane.hit_rules.empty() && opt_.stats != nullptr) {
+        RETURN_IF_ERROR(opt_.stats->RiskHits(txn, StatListOf(l), lane.hit_rules, t));
+      }
     }
     if (lane.guarantee_required) {
       l["guaranteeRequired"] = "1";
@@ -1354,6 +1365,9 @@ class EngineImpl : public Engine, private DocumentSteps {
       RETURN_IF_ERROR(Outstanding(txn, bill.Get("assureCode"), Decimal() - tax));
     }
     if (l.Get("tradeMode") == "1210") RETURN_IF_ERROR(StockBack(txn, l, &qty_back));
+    if (opt_.stats != nullptr) {
+      RETURN_IF_ERROR(opt_.stats->Returned(txn, ReturnedPartOf(l, qty_back), tax, t));
+    }
     RETURN_IF_ERROR(
         Move(txn, r, t,
              {{"399", "退货完成：退回年度额度[" + Money(value) + "]，不予征税[" + Money(tax) +

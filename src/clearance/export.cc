@@ -343,7 +343,8 @@ Status ExportClearance::OnList(store::WriteTxn& txn, const intake::AppliedEntity
   if (e.row->status != "2") return Status::Ok();
   Facts l = steps_->DocFacts(e);
   for (const char* f : {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo",
-                        "agentCode", "customsCode", "tradeMode", "statisticsFlag", "grossWeight"}) {
+                        "agentCode", "customsCode", "tradeMode", "statisticsFlag", "grossWeight",
+                        "country", "packNo"}) {
     l[f] = std::string(h.Get(f));
   }
   for (const ceb::Node* n : e.entity->All("InventoryList")) {
@@ -352,7 +353,10 @@ Status ExportClearance::OnList(store::WriteTxn& txn, const intake::AppliedEntity
                              {"gname", std::string(n->Get("gname"))},
                              {"itemNo", std::string(n->Get("itemNo"))},
                              {"price", std::string(n->Get("price"))},
-                             {"qty", std::string(n->Get("qty"))}});
+                             {"qty", std::string(n->Get("qty"))},
+                             {"totalPrice", std::string(n->Get("totalPrice"))},
+                             {"currency", std::string(n->Get("currency"))},
+                             {"country", std::string(n->Get("country"))}});
   }
   ASSIGN_OR_RETURN(std::optional<std::string> refusal, ModeRefusal(txn, e));
   if (refusal) {
@@ -893,6 +897,11 @@ Status ExportClearance::OnTally(store::WriteTxn& txn, const intake::AppliedEntit
       (*ln)["pendingQty"] = Plain(Dec(FieldOf(*ln, "pendingQty")) - q);
       (*ln)["returnedQty"] = Plain(Dec(FieldOf(*ln, "returnedQty")) + q);
     }
+  }
+  if (opt_->stats != nullptr) {
+    Fields qty;
+    for (const Fields& rl : r.lines) qty[FieldOf(rl, "gnum")] = FieldOf(rl, "qty");
+    RETURN_IF_ERROR(opt_->stats->Returned(txn, ReturnedPartOf(l, qty), Decimal(), e.time));
   }
   r["state"] = "completed";
   r["talliedMs"] = std::to_string(e.time.millis);

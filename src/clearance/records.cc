@@ -153,4 +153,52 @@ ScreenFacts ScreenFactsOfList(const Facts& l) {
   return f;
 }
 
+StatList StatListOf(const Facts& l) {
+  auto dec = [](const std::string& text) {
+    auto d = Decimal::Parse(text);
+    return d.ok() ? *d : Decimal();
+  };
+  StatList s;
+  s.direction = l.Get("rt") == "CEB622" ? "I" : "E";
+  s.cop_no = l.Get("copNo");
+  s.trade_mode = l.Get("tradeMode");
+  s.ebc_code = l.Get("ebcCode");
+  s.agent_code = l.Get("agentCode");
+  s.country = l.Get("country");
+  s.currency = l.Get("currency");
+  const std::string& packs = l.Get("packNo");
+  s.packs = IsDigits(packs) && packs.size() < 9 && std::stoi(packs) > 0 ? std::stoi(packs) : 1;
+  s.declared = Timestamp{IsDigits(l.Get("since")) ? std::stoll(l.Get("since")) : 0};
+  s.tax = dec(l.Get("taxTotal"));
+  for (const Fields& ll : l.lines) {
+    auto get = [&ll](const char* k) {
+      auto it = ll.find(k);
+      return it == ll.end() ? std::string() : it->second;
+    };
+    s.lines.push_back(StatLine{get("gcode"), get("country"), get("currency"),
+                               dec(get("totalPrice"))});
+  }
+  return s;
+}
+
+StatList ReturnedPartOf(const Facts& l, const Fields& qty) {
+  StatList all = StatListOf(l);
+  StatList s = all;
+  s.lines.clear();
+  for (size_t i = 0; i < l.lines.size() && i < all.lines.size(); ++i) {
+    auto gnum = l.lines[i].find("gnum");
+    auto price = l.lines[i].find("price");
+    if (gnum == l.lines[i].end() || price == l.lines[i].end()) continue;
+    auto q = qty.find(gnum->second);
+    if (q == qty.end()) continue;
+    auto p = Decimal::Parse(price->second);
+    auto n = Decimal::Parse(q->second);
+    if (!p.ok() || !n.ok()) continue;
+    StatLine line = all.lines[i];
+    line.total_price = p->Mul(*n);
+    s.lines.push_back(std::move(line));
+  }
+  return s;
+}
+
 }  // namespace shumao::clearance

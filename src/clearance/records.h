@@ -60,6 +60,13 @@ struct ScreenFacts;
 // time and lines (the import engine adds the buyer, documents and weights).
 ScreenFacts ScreenFactsOfList(const Facts& list);
 
+struct StatList;
+// What statistics count of a list, from its own facts ("rt" CEB622: import, else export).
+StatList StatListOf(const Facts& list);
+// The same with only the returned lines: `qty` maps gnum to the quantity returned, each
+// line's total_price becomes its price times that quantity.
+StatList ReturnedPartOf(const Facts& list, const Fields& qty);
+
 }  // namespace shumao::clearance
 
 #endif  // SHUMAO_CLEARANCE_RECORDS_H_

@@ -201,6 +201,15 @@ class ServerImpl : public Server {
     svr_.Get(R"(/api/v1/credit/([^/]+))", Serve(&ServerImpl::GetCredit));
     svr_.Put(R"(/api/v1/credit/([^/]+)/level)", Serve(&ServerImpl::PutCreditLevel));
     svr_.Post(R"(/api/v1/credit/([^/]+)/complaints)", Serve(&ServerImpl::PostComplaint));
+    // Statistics, the dashboard's data and the enterprise portal's lists.
+    svr_.Get("/api/v1/config", Serve(&ServerImpl::GetConfig));
+    svr_.Get("/api/v1/me", Serve(&ServerImpl::GetMe));
+    svr_.Get("/api/v1/stats", Serve(&ServerImpl::GetStats));
+    svr_.Get("/api/v1/overview", Serve(&ServerImpl::GetOverview));
+    svr_.Get("/api/v1/documents", Serve(&ServerImpl::GetDocumentList));
+    svr_.Get("/api/v1/reports/monthly", Serve(&ServerImpl::GetMonthlyReport));
+    svr_.Get("/api/v1/evaluation", Serve(&ServerImpl::GetEvaluation));
+    svr_.Put("/api/v1/evaluation/inputs", Serve(&ServerImpl::PutEvaluationInputs));
     svr_.Get("/", [this](const httplib::Request&, httplib::Response& res) { Home(res); });
     if (!opt_.web_root.empty()) svr_.set_mount_point("/", opt_.web_root);
   }
@@ -871,6 +880,260 @@ class ServerImpl : public Server {
       }
     }
     res.set_content(out, "text/plain; version=0.0.4");
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  // The caller of a statistics endpoint: an authenticated principal, or nobody (nullopt)
+  // when the server shows the overview publicly and no token was sent.
+  StatusOr<std::optional<registry::Principal>> StatsCaller(const httplib::Request& req) {
+    if (opt_.stats_tables == nullptr || opt_.zones == nullptr) {
+      return Unavailable("statistics are not running on this server");
+    }
+    if (opt_.public_overview && !req.has_header("Authorization")) {
+      return std::optional<registry::Principal>();
+    }
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    return std::optional<registry::Principal>(p);
+  }
+
+  static std::string Param(const httplib::Request& req, const char* name) {
+    return req.has_param(name) ? req.get_param_value(name) : std::string();
+  }
+
+  // Today in Beijing, and a year back (the overview's default range).
+  static std::pair<std::string, std::string> LastYear() {
+    Timestamp now = Clock::System().Now();
+    std::string to = FormatIso(now).substr(0, 10);
+    std::string from = FormatIso(Timestamp{now.millis - 364LL * 86400000}).substr(0, 10);
+    return {from, to};
+  }
+
+  // GET /config: what the dashboard needs before login.
+  StatusOr<Reply> GetConfig(const httplib::Request&) {
+    std::string out = std::string("{\"publicOverview\":") +
+                      (opt_.public_overview ? "true" : "false") + ",\"zones\":[";
+    if (opt_.stats_tables != nullptr) {
+      bool first = true;
+      for (const stats::Zone& z : opt_.stats_tables->Zones()) {
+        out += std::string(first ? "" : ",") + "{\"code\":\"" + z.id + "\",\"name_zh\":\"";
+        AppendJsonEscaped(out, z.name_zh);
+        out += "\",\"name_en\":\"";
+        AppendJsonEscaped(out, z.name_en);
+        out += "\"}";
+        first = false;
+      }
+    }
+    return Reply{out + "]}"};
+  }
+
+  // GET /me: who the token belongs to.
+  StatusOr<Reply> GetMe(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    std::string out;
+    if (IsUser(p)) {
+      out = "{\"kind\":\"department\",\"name\":\"";
+      AppendJsonEscaped(out, p.id);
+      out += "\",\"department\":\"" + p.department + "\"}";
+      return Reply{out};
+    }
+    ASSIGN_OR_RETURN(std::optional<registry::Enterprise> e, store_->FindEnterprise(p.id));
+    out = "{\"kind\":\"enterprise\",\"code\":\"";
+    AppendJsonEscaped(out, p.id);
+    out += "\",\"name\":\"";
+    if (e) AppendJsonEscaped(out, e->name);
+    out += "\",\"roles\":[";
+    if (e) {
+      for (size_t i = 0; i < e->roles.size(); ++i) out += (i ? ",\"" : "\"") + e->roles[i] + "\"";
+    }
+    out += "],\"zone\":\"";
+    if (e) AppendJsonEscaped(out, e->zone);
+    return Reply{out + "\"}"};
+  }
+
+  // GET /stats?measure&by&from&to[&direction][&tradeMode][&ebcCode][&zone]: departments see
+  // everything; an enterprise its own ebcCode only; without a token (public overview) the
+  // zone's totals but no enterprise.
+  StatusOr<Reply> GetStats(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
+    stats::Query q;
+    q.measure = Param(req, "measure");
+    q.by = Param(req, "by");
+    q.from = Param(req, "from");
+    q.to = Param(req, "to");
+    if (q.measure.empty()) return InvalidArgument("measure is required", "measure");
+    if (q.by.empty()) return InvalidArgument("by is required", "by");
+    if (q.from.empty()) return InvalidArgument("from is required (YYYY-MM-DD)", "from");
+    if (q.to.empty()) return InvalidArgument("to is required (YYYY-MM-DD)", "to");
+    q.direction = Param(req, "direction");
+    q.trade_mode = Param(req, "tradeMode");
+    q.ebc_code = Param(req, "ebcCode");
+    q.zone = Param(req, "zone");
+    if (!p) {
+      if (!q.ebc_code.empty() || q.by == "ebcCode") {
+        return Status(Code::kUnauthenticated, "figures by enterprise need a token");
+      }
+    } else if (!IsUser(*p)) {
+      if (!q.ebc_code.empty() && q.ebc_code != p->id) {
+        return Denied("an enterprise sees its own statistics only");
+      }
+      q.ebc_code = p->id;
+    }
+    ASSIGN_OR_RETURN(stats::Answer a,
+                     stats::Run(*store_, *opt_.stats_tables, *opt_.zones, q));
+    return Reply{stats::AnswerJson(a)};
+  }
+
+  // GET /overview[?from&to][&zone]: the big screen's data.
+  StatusOr<Reply> GetOverview(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
+    auto [from, to] = LastYear();
+    if (!Param(req, "from").empty()) from = Param(req, "from");
+    if (!Param(req, "to").empty()) to = Param(req, "to");
+    bool departments = p && IsUser(*p);
+    ASSIGN_OR_RETURN(std::string out,
+                     stats::OverviewJson(*store_, *opt_.stats_tables, *opt_.zones, from, to,
+                                         Param(req, "zone"), departments));
+    return Reply{std::move(out)};
+  }
+
+  // GET /documents?kind=..&limit=N&before=ID: the caller's documents, newest first (an
+  // enterprise: those it is a party to; a department: all). No personal data.
+  StatusOr<Reply> GetDocumentList(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
+    std::string kind = Param(req, "kind");
+    if (!kind.empty() && !IsKnownKind(kind)) return InvalidArgument("unknown kind '" + kind + "'", "kind");
+    ASSIGN_OR_RETURN(int limit, LimitParam(req));
+    int64_t before = 0;
+    std::string b = Param(req, "before");
+    if (!b.empty()) {
+      if (!IsDigits(b) || b.size() > 18) return InvalidArgument("before must be a document id", "before");
+      before = std::stoll(b);
+    }
+    ASSIGN_OR_RETURN(std::vector<store::DocumentRow> rows,
+                     store_->DocumentsOfParty(IsUser(p) ? std::string() : p.id, kind, before, limit));
+    std::string out = "{\"documents\":[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const store::DocumentRow& d = rows[i];
+      out += (i ? "," : "") + std::string("{\"id\":") + std::to_string(d.id) + ",\"kind\":\"" +
+             d.kind + "\",\"key\":\"";
+      AppendJsonEscaped(out, d.key);
+      out += "\",\"altKey\":\"";
+      AppendJsonEscaped(out, d.alt_key);
+      out += "\",\"status\":\"" + d.status + "\",\"returnInfo\":\"";
+      AppendJsonEscaped(out, d.return_info);
+      out += "\",\"messageType\":\"" + d.message_type + "\",\"updated\":\"" +
+             FormatIso(Timestamp{d.updated_ms}) + "\"}";
+    }
+    out += "],\"next\":";
+    out += static_cast<int>(rows.size()) == limit && !rows.empty() ? std::to_string(rows.back().id)
+                                                                  : std::string("null");
+    return Reply{out + "}"};
+  }
+
+  StatusOr<stats::ReportInputs> ReportInputs() {
+    stats::ReportInputs in;
+    if (clearance_ != nullptr) {
+      ASSIGN_OR_RETURN(in.warehouses, clearance_->ListOverseasWarehouses(""));
+    }
+    ASSIGN_OR_RETURN(in.enterprises, store_->ListEnterprises());
+    return in;
+  }
+
+  // GET /reports/monthly?month=YYYY-MM&format=json|csv|xlsx[&zone=Z]: departments.
+  StatusOr<Reply> GetMonthlyReport(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
+    if (!p) return Status(Code::kUnauthenticated, "the monthly report needs a token");
+    if (!IsUser(*p)) return Denied("the monthly report is for the zone's departments");
+    std::string month = Param(req, "month");
+    if (month.empty()) return InvalidArgument("month is required (YYYY-MM)", "month");
+    std::string format = Param(req, "format").empty() ? "json" : Param(req, "format");
+    if (format != "json" && format != "csv" && format != "xlsx") {
+      return InvalidArgument("format must be json, csv or xlsx", "format");
+    }
+    ASSIGN_OR_RETURN(stats::ReportInputs in, ReportInputs());
+    ASSIGN_OR_RETURN(stats::MonthlyReport r,
+                     stats::BuildMonthlyReport(*store_, *opt_.stats_tables, *opt_.zones, month,
+                                               Param(req, "zone"), in));
+    if (format == "csv") return Reply{stats::ReportCsv(r), "text/csv; charset=utf-8"};
+    if (format == "xlsx") {
+      ASSIGN_OR_RETURN(std::string bytes, stats::ReportXlsx(r));
+      return Reply{std::move(bytes),
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    }
+    return Reply{r.json};
+  }
+
+  // GET /evaluation?year=YYYY[&weights=id:W,id:W]: departments.
+  StatusOr<Reply> GetEvaluation(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
+    if (!p) return Status(Code::kUnauthenticated, "the evaluation needs a token");
+    if (!IsUser(*p)) return Denied("the zone evaluation is for departments");
+    std::string y = Param(req, "year");
+    if (y.empty()) y = FormatIso(Clock::System().Now()).substr(0, 4);
+    if (!IsDigits(y) || y.size() != 4) return InvalidArgument("year must be YYYY", "year");
+    std::map<std::string, Decimal> weights;
+    std::string_view w = req.has_param("weights") ? req.get_param_value("weights") : "";
+    while (!w.empty()) {
+      size_t comma = w.find(',');
+      std::string_view part = w.substr(0, comma);
+      size_t colon = part.find(':');
+      if (colon == std::string_view::npos) {
+        return InvalidArgument("weights are id:weight pairs separated by commas", "weights");
+      }
+      StatusOr<Decimal> d = Decimal::Parse(part.substr(colon + 1));
+      if (!d.ok()) return InvalidArgument("weight of " + std::string(part.substr(0, colon)) + " is not a number", "weights");
+      weights[std::string(part.substr(0, colon))] = *d;
+      if (comma == std::string_view::npos) break;
+      w.remove_prefix(comma + 1);
+    }
+    ASSIGN_OR_RETURN(stats::ReportInputs in, ReportInputs());
+    ASSIGN_OR_RETURN(std::string out, stats::EvaluationJson(*store_, *opt_.stats_tables,
+                                                            *opt_.zones, std::stoi(y), weights, in));
+    return Reply{std::move(out)};
+  }
+
+  // PUT /evaluation/inputs {"zone","year","foreignTradeCny","highTech","parks","policyCases"}:
+  // the zone administration (commerce, admin).
+  StatusOr<Reply> PutEvaluationInputs(const httplib::Request& req) {
+    ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
+    if (!p) return Status(Code::kUnauthenticated, "missing bearer token");
+    if (!IsUserOf(*p, {"commerce", "admin"})) {
+      return Denied("the zone's inputs are entered by commerce or the zone administration");
+    }
+    rapidjson::Document d;
+    d.Parse(req.body.c_str(), req.body.size());
+    if (d.HasParseError() || !d.IsObject()) return InvalidArgument("the body must be a JSON object");
+    stats::ZoneInputs in;
+    ASSIGN_OR_RETURN(in.zone, StringMember(d, "zone", true));
+    auto number = [&](const char* name) -> StatusOr<std::string> {
+      auto it = d.FindMember(name);
+      if (it == d.MemberEnd() || it->value.IsNull()) return std::string("0");
+      if (it->value.IsString()) return std::string(it->value.GetString());
+      if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
+      return InvalidArgument(std::string(name) + " must be a number", name);
+    };
+    auto count = [&](const char* name) -> StatusOr<int64_t> {
+      ASSIGN_OR_RETURN(std::string v, number(name));
+      if (!IsDigits(v) || v.size() > 12) {
+        return InvalidArgument(std::string(name) + " must be a whole number, 0 or more", name);
+      }
+      return std::stoll(v);
+    };
+    ASSIGN_OR_RETURN(int64_t year, count("year"));
+    in.year = static_cast<int>(year);
+    ASSIGN_OR_RETURN(std::string trade, number("foreignTradeCny"));
+    StatusOr<Decimal> t = Decimal::Parse(trade);
+    if (!t.ok() || t->IsNegative()) {
+      return InvalidArgument("foreignTradeCny must be an amount, 0 or more", "foreignTradeCny");
+    }
+    in.foreign_trade_cny = *t;
+    ASSIGN_OR_RETURN(in.high_tech, count("highTech"));
+    ASSIGN_OR_RETURN(in.parks, count("parks"));
+    ASSIGN_OR_RETURN(in.policy_cases, count("policyCases"));
+    RETURN_IF_ERROR(stats::PutZoneInputs(*store_, in));
+    return Reply{"{\"zone\":\"" + in.zone + "\",\"year\":" + std::to_string(in.year) +
+                 ",\"stored\":true}"};
   }
 
   void Home(httplib::Response& res) {

@@ -24,6 +24,7 @@
 #include "common/status.h"
 #include "intake/intake.h"
 #include "risk/risk.h"
+#include "stats/stats.h"
 #include "store/store.h"
 #include "tax/tax.h"
 
@@ -42,6 +43,10 @@ struct ServerOptions {
   const tax::TariffTable* tariff = nullptr;
   // Risk control and credit (GET /risk/..., /credit/...); null: those endpoints answer 503.
   risk::Risk* risk = nullptr;
+  // Statistics (GET /stats, /overview, /reports/monthly, /evaluation); null: those
+  // endpoints answer 503.
+  const stats::Tables* stats_tables = nullptr;
+  const stats::ZoneResolver* zones = nullptr;
 };
 
 class Server {

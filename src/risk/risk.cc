@@ -227,6 +227,7 @@ class RiskImpl : public Risk {
     clearance::LaneDecision d;
     d.lane = lane;
     d.guarantee_required = level->guarantee_required;
+    for (const Hit& h : hits) d.hit_rules.push_back(h.rule->id);
     if (lane == clearance::Lane::kInspect) d.reason = "布控查验 (selected for inspection)";
     if (lane == clearance::Lane::kManual) d.reason = "单证审核 (selected for document review)";
     return d;

@@ -107,6 +107,15 @@ class TrackedWriteTxn : public WriteTxn {
   Status failure_;
 };
 
+// Statistics SQL shared by both engines. `placeholder` is "?" (SQLite) or "$" (PostgreSQL).
+// The query of StatQuery q's group: parameters 1..8 are dim, grain, period_from, period_to,
+// direction, trade_mode, zone, ebc (empty: any); rows are the group key and the sums of
+// the kStatCounters counters. InvalidArgument for an unknown group.
+// With `and_dim_value` the rows' second column is dim_value and the sums follow it.
+StatusOr<std::string> StatQuerySql(std::string_view group, bool and_dim_value, char placeholder);
+// The upsert that adds one cell: parameters 1..8 the key, 9.. the counters.
+std::string StatUpsertSql(char placeholder);
+
 }  // namespace shumao::store
 
 #endif  // SHUMAO_STORE_INTERNAL_H_

@@ -14,6 +14,7 @@
 #ifndef SHUMAO_STORE_STORE_H_
 #define SHUMAO_STORE_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -78,6 +79,36 @@ struct ReceiptRow {
   int64_t time_ms = 0;
 };
 
+// Statistics cells (the rollups of src/stats): counters added up under a key of
+// (dim, grain, period, direction, trade mode, zone, enterprise, dim value). The store knows
+// nothing of what the counters mean; src/stats names them. grain is "d" (period
+// YYYY-MM-DD) or "m" (YYYY-MM).
+inline constexpr int kStatCounters = 12;
+using StatCounters = std::array<int64_t, kStatCounters>;
+
+struct StatCell {
+  std::string dim, grain, period, direction, trade_mode, zone, ebc, dim_value;
+  StatCounters n{};
+};
+
+// The cells of one dim and grain with period_from <= period <= period_to (bytewise), those
+// filters that are not empty equal, summed per group. group: "period", "month" (the first
+// 7 characters of period), "direction", "trade_mode", "zone", "ebc", "dim_value",
+// "dim_value2" (its first 2 characters), or "" (one row with key ""); with
+// `and_dim_value` the rows are grouped by dim_value as well (histograms).
+struct StatQuery {
+  std::string dim, grain, period_from, period_to;
+  std::string direction, trade_mode, zone, ebc;
+  std::string group;
+  bool and_dim_value = false;
+};
+
+struct StatGroup {
+  std::string key;
+  std::string dim_value;  // with StatQuery::and_dim_value
+  StatCounters n{};
+};
+
 // One write transaction. Destroying it without Commit rolls it back. Commit, or an error
 // from any method, finishes it: it is rolled back unless committed, the writer is free for
 // the next BeginWrite, and every later call fails with kFailedPrecondition (the same on
@@ -118,6 +149,9 @@ class WriteTxn {
                                    const std::string& alt_key) = 0;
   // The document with this id (deleted or not), for modules that keep ids.
   virtual StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) = 0;
+  // Adds each cell's counters to the stored cell with the same key (a missing cell counts
+  // as zero). Keys must be unique within one call.
+  virtual Status AddStatCells(const std::vector<StatCell>& cells) = 0;
 
   virtual Status Commit() = 0;
 };
@@ -177,6 +211,16 @@ class Store {
   // MessageRow::id > `after`; page on with the id of the last row. Ids increase but may
   // have gaps (PostgreSQL does not reuse the ids of rolled back rows).
   virtual StatusOr<std::vector<MessageRow>> Messages(int64_t after, int limit) = 0;
+
+  // Statistics cells summed per group (see StatQuery), in key order. InvalidArgument for an
+  // unknown group. Index: stat_cells' primary key (dim, grain, period, ...).
+  virtual StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) = 0;
+  // The documents that name `party` among their parties (empty: every document), of
+  // `kind` (empty: any), not deleted, with id < `before_id` (0: no bound), newest first, at
+  // most `limit` (an enterprise's portal lists its own documents this way).
+  virtual StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
+                                                              const std::string& kind,
+                                                              int64_t before_id, int limit) = 0;
 };
 
 }  // namespace shumao::store

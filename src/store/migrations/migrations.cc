@@ -98,6 +98,33 @@ CREATE INDEX documents_kind_status_updated ON documents (kind, status, updated_m
     {4, R"sql(
 CREATE INDEX documents_kind_status_id ON documents (kind, status, id);
 )sql"},
+    // Statistics rollups (src/stats): counters per day or month and key, added to in the
+    // transaction of the decision that changes them.
+    {5, R"sql(
+CREATE TABLE stat_cells (
+  dim TEXT NOT NULL DEFAULT '',
+  grain TEXT NOT NULL DEFAULT '',
+  period TEXT NOT NULL DEFAULT '',
+  direction TEXT NOT NULL DEFAULT '',
+  trade_mode TEXT NOT NULL DEFAULT '',
+  zone TEXT NOT NULL DEFAULT '',
+  ebc TEXT NOT NULL DEFAULT '',
+  dim_value TEXT NOT NULL DEFAULT '',
+  n0 INTEGER NOT NULL DEFAULT 0,
+  n1 INTEGER NOT NULL DEFAULT 0,
+  n2 INTEGER NOT NULL DEFAULT 0,
+  n3 INTEGER NOT NULL DEFAULT 0,
+  n4 INTEGER NOT NULL DEFAULT 0,
+  n5 INTEGER NOT NULL DEFAULT 0,
+  n6 INTEGER NOT NULL DEFAULT 0,
+  n7 INTEGER NOT NULL DEFAULT 0,
+  n8 INTEGER NOT NULL DEFAULT 0,
+  n9 INTEGER NOT NULL DEFAULT 0,
+  n10 INTEGER NOT NULL DEFAULT 0,
+  n11 INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dim, grain, period, direction, trade_mode, zone, ebc, dim_value)
+) WITHOUT ROWID;
+)sql"},
 };
 
 // Identity columns rather than serial: the SQL-standard spelling, same sequence behaviour.
@@ -185,6 +212,31 @@ CREATE INDEX documents_kind_status_updated ON documents (kind, status, updated_m
     // the whole window on every page.
     {4, R"sql(
 CREATE INDEX documents_kind_status_id ON documents (kind, status, id);
+)sql"},
+    {5, R"sql(
+CREATE TABLE stat_cells (
+  dim text COLLATE "C" NOT NULL DEFAULT '',
+  grain text COLLATE "C" NOT NULL DEFAULT '',
+  period text COLLATE "C" NOT NULL DEFAULT '',
+  direction text COLLATE "C" NOT NULL DEFAULT '',
+  trade_mode text COLLATE "C" NOT NULL DEFAULT '',
+  zone text COLLATE "C" NOT NULL DEFAULT '',
+  ebc text COLLATE "C" NOT NULL DEFAULT '',
+  dim_value text COLLATE "C" NOT NULL DEFAULT '',
+  n0 bigint NOT NULL DEFAULT 0,
+  n1 bigint NOT NULL DEFAULT 0,
+  n2 bigint NOT NULL DEFAULT 0,
+  n3 bigint NOT NULL DEFAULT 0,
+  n4 bigint NOT NULL DEFAULT 0,
+  n5 bigint NOT NULL DEFAULT 0,
+  n6 bigint NOT NULL DEFAULT 0,
+  n7 bigint NOT NULL DEFAULT 0,
+  n8 bigint NOT NULL DEFAULT 0,
+  n9 bigint NOT NULL DEFAULT 0,
+  n10 bigint NOT NULL DEFAULT 0,
+  n11 bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (dim, grain, period, direction, trade_mode, zone, ebc, dim_value)
+);
 )sql"},
 };
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 #include <span>
@@ -336,6 +337,63 @@ constexpr Query kBuyerHasDocumentWith = {
     "buyer_has_document_with",
     "SELECT 1 FROM documents WHERE buyer_hash = $1 AND buyer_hash <> '' "
     "AND parties LIKE $2 ESCAPE '\\' LIMIT 1"};
+constexpr Query kDocumentsOfParty = {
+    "documents_of_party",
+    "SELECT " SHUMAO_DOC_COLUMNS
+    " FROM documents WHERE ($1 = '' OR parties LIKE $2 ESCAPE '\\') AND ($3 = '' OR kind = $3) "
+    "AND deleted = 0 AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5"};
+
+// Many cells in one statement (one round trip): each column as an array, unnested. The
+// parameters are text in PostgreSQL's array syntax.
+const Query& StatUpsert() {
+  static const std::string sql = [] {
+    std::string unnest;
+    for (int i = 1; i <= 8 + kStatCounters; ++i) {
+      unnest += std::string(i > 1 ? ", " : "") + "$" + std::to_string(i) +
+                (i <= 8 ? "::text[]" : "::int8[]");
+    }
+    std::string upsert = StatUpsertSql('$');
+    // VALUES ($1, ..) → SELECT * FROM unnest(..)
+    size_t v = upsert.find(" VALUES (");
+    size_t end = upsert.find(") ON CONFLICT");
+    return upsert.substr(0, v) + " SELECT * FROM unnest(" + unnest + ")" + upsert.substr(end + 1);
+  }();
+  static const Query q{"stat_upsert", sql.c_str()};
+  return q;
+}
+
+StatusOr<const Query*> StatQueryFor(const std::string& group, bool and_dim_value) {
+  struct Named {
+    std::string name, sql;
+  };
+  static const auto* queries = [] {
+    auto* named = new std::map<std::pair<std::string, bool>, Named>();
+    for (const char* g : {"", "period", "month", "direction", "trade_mode", "zone", "ebc",
+                          "dim_value", "dim_value2"}) {
+      for (bool d : {false, true}) {
+        (*named)[{g, d}] = {std::string("stat_query_") + (*g != 0 ? g : "all") + (d ? "_dv" : ""),
+                            *StatQuerySql(g, d, '$')};
+      }
+    }
+    auto* out = new std::map<std::pair<std::string, bool>, Query>();
+    for (const auto& [k, n] : *named) (*out)[k] = Query{n.name.c_str(), n.sql.c_str()};
+    return out;
+  }();
+  auto it = queries->find({group, and_dim_value});
+  if (it == queries->end()) return StatQuerySql(group, and_dim_value, '$').status();
+  return &it->second;
+}
+
+// A PostgreSQL array literal of text values: every element quoted, '"' and '\' escaped.
+void AppendArrayElement(std::string& out, std::string_view v) {
+  out += out.size() > 1 ? ",\"" : "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
 constexpr Query kDocumentsByStatus = {
     "documents_by_status",
     "SELECT " SHUMAO_DOC_COLUMNS
@@ -492,6 +550,28 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
         return Status(Code::kNotFound, "no document with id " + std::to_string(id));
       return Status::Ok();
     }());
+  }
+
+  Status AddStatCells(const std::vector<StatCell>& cells) override {
+    RETURN_IF_ERROR(Usable());
+    if (cells.empty()) return Status::Ok();
+    std::vector<std::string> arrays(8 + kStatCounters, "{");
+    for (const StatCell& c : cells) {
+      const std::string* keys[] = {&c.dim, &c.grain, &c.period, &c.direction,
+                                   &c.trade_mode, &c.zone, &c.ebc, &c.dim_value};
+      for (int i = 0; i < 8; ++i) AppendArrayElement(arrays[i], *keys[i]);
+      for (int k = 0; k < kStatCounters; ++k) {
+        std::string& a = arrays[8 + k];
+        if (a.size() > 1) a += ',';
+        a += std::to_string(c.n[k]);
+      }
+    }
+    Params params;
+    for (std::string& a : arrays) {
+      a += '}';
+      params.Text(a);
+    }
+    return Track(conn_->Run(StatUpsert(), params).status());
   }
 
   StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {
@@ -706,6 +786,48 @@ class PostgresStore final : public Store {
                                                                             const std::string& to,
                                                                             int limit) override {
     return pool_.With([&](Connection& c) { return ScanStateOn(c, ns, from, to, limit); });
+  }
+
+  StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) override {
+    ASSIGN_OR_RETURN(const Query* query, StatQueryFor(q.group, q.and_dim_value));
+    return pool_.With([&](Connection& c) -> StatusOr<std::vector<StatGroup>> {
+      ASSIGN_OR_RETURN(Result r, c.Run(*query, Params()
+                                                   .Text(q.dim)
+                                                   .Text(q.grain)
+                                                   .Text(q.period_from)
+                                                   .Text(q.period_to)
+                                                   .Text(q.direction)
+                                                   .Text(q.trade_mode)
+                                                   .Text(q.zone)
+                                                   .Text(q.ebc)));
+      std::vector<StatGroup> out(r.Rows());
+      for (int i = 0; i < r.Rows(); ++i) {
+        if (!q.group.empty()) out[i].key = r.Bytes(i, 0);
+        int first = 1;
+        if (q.and_dim_value) out[i].dim_value = r.Bytes(i, first++);
+        for (int k = 0; k < kStatCounters; ++k) out[i].n[k] = r.Int(i, first + k);
+      }
+      return out;
+    });
+  }
+
+  StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
+                                                      const std::string& kind, int64_t before_id,
+                                                      int limit) override {
+    if (limit <= 0) return std::vector<DocumentRow>();
+    std::string pattern = PartiesLikePattern(party);
+    return pool_.With([&](Connection& c) -> StatusOr<std::vector<DocumentRow>> {
+      ASSIGN_OR_RETURN(Result r, c.Run(kDocumentsOfParty, Params()
+                                                              .Text(party)
+                                                              .Text(pattern)
+                                                              .Text(kind)
+                                                              .Int(before_id)
+                                                              .Int(limit)));
+      std::vector<DocumentRow> out;
+      out.reserve(r.Rows());
+      for (int i = 0; i < r.Rows(); ++i) out.push_back(ReadDocument(r, i));
+      return out;
+    });
   }
 
   StatusOr<bool> BuyerHasDocumentWith(const std::string& buyer_hash,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <span>
@@ -272,6 +273,30 @@ constexpr char kFindDocuments[] =
 constexpr char kBuyerHasDocumentWith[] =
     "SELECT 1 FROM documents WHERE buyer_hash = ?1 AND buyer_hash <> '' "
     "AND parties LIKE ?2 ESCAPE '\\' LIMIT 1";
+constexpr char kDocumentsOfParty[] =
+    "SELECT " SHUMAO_DOC_COLUMNS
+    " FROM documents WHERE (?1 = '' OR parties LIKE ?2 ESCAPE '\\') AND (?3 = '' OR kind = ?3) "
+    "AND deleted = 0 AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5";
+
+// The statistics statements, made once: their addresses key the statement cache.
+const std::string& StatUpsert() {
+  static const std::string sql = StatUpsertSql('?');
+  return sql;
+}
+StatusOr<const std::string*> StatQueryFor(const std::string& group, bool and_dim_value) {
+  static const auto* sqls = [] {
+    auto* m = new std::map<std::pair<std::string, bool>, std::string>();
+    for (const char* g : {"", "period", "month", "direction", "trade_mode", "zone", "ebc",
+                          "dim_value", "dim_value2"}) {
+      for (bool d : {false, true}) (*m)[{g, d}] = *StatQuerySql(g, d, '?');
+    }
+    return m;
+  }();
+  auto it = sqls->find({group, and_dim_value});
+  if (it == sqls->end()) return StatQuerySql(group, and_dim_value, '?').status();
+  return &it->second;
+}
+
 constexpr char kDocumentsByStatus[] =
     "SELECT " SHUMAO_DOC_COLUMNS
     " FROM documents INDEXED BY documents_kind_status_id WHERE kind = ?1 AND status = ?3 "
@@ -453,6 +478,20 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
       ASSIGN_OR_RETURN(bool row, s.Int(1, id).Step());
       if (!row) return std::optional<DocumentRow>();
       return std::optional<DocumentRow>(ReadDocument(s));
+    }());
+  }
+
+  Status AddStatCells(const std::vector<StatCell>& cells) override {
+    RETURN_IF_ERROR(Usable());
+    return Track([&]() -> Status {
+      for (const StatCell& c : cells) {
+        ASSIGN_OR_RETURN(Statement s, conn_.Prepare(StatUpsert().c_str()));
+        s.Text(1, c.dim).Text(2, c.grain).Text(3, c.period).Text(4, c.direction);
+        s.Text(5, c.trade_mode).Text(6, c.zone).Text(7, c.ebc).Text(8, c.dim_value);
+        for (int k = 0; k < kStatCounters; ++k) s.Int(9 + k, c.n[k]);
+        RETURN_IF_ERROR(s.Run());
+      }
+      return Status::Ok();
     }());
   }
 
@@ -643,6 +682,35 @@ class SqliteStore final : public Store {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(kDocumentsByStatus));
       s.Text(1, kind).Text(2, message_type).Text(3, status).Int(4, updated_from_ms);
       s.Int(5, updated_to_ms).Int(6, after_id).Int(7, limit);
+      return s.ReadAll<DocumentRow>(ReadDocument);
+    });
+  }
+
+  StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) override {
+    ASSIGN_OR_RETURN(const std::string* sql, StatQueryFor(q.group, q.and_dim_value));
+    return WithReader([&](Connection& conn) -> StatusOr<std::vector<StatGroup>> {
+      ASSIGN_OR_RETURN(Statement s, conn.Prepare(sql->c_str()));
+      s.Text(1, q.dim).Text(2, q.grain).Text(3, q.period_from).Text(4, q.period_to);
+      s.Text(5, q.direction).Text(6, q.trade_mode).Text(7, q.zone).Text(8, q.ebc);
+      return s.ReadAll<StatGroup>([&](const Statement& r) {
+        StatGroup g;
+        g.key = q.group.empty() ? std::string() : r.ColText(0);
+        int first = 1;
+        if (q.and_dim_value) g.dim_value = r.ColText(first++);
+        for (int k = 0; k < kStatCounters; ++k) g.n[k] = r.ColInt(first + k);
+        return g;
+      });
+    });
+  }
+
+  StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
+                                                      const std::string& kind, int64_t before_id,
+                                                      int limit) override {
+    if (limit <= 0) return std::vector<DocumentRow>();
+    std::string pattern = PartiesLikePattern(party);
+    return WithReader([&](Connection& conn) -> StatusOr<std::vector<DocumentRow>> {
+      ASSIGN_OR_RETURN(Statement s, conn.Prepare(kDocumentsOfParty));
+      s.Text(1, party).Text(2, pattern).Text(3, kind).Int(4, before_id).Int(5, limit);
       return s.ReadAll<DocumentRow>(ReadDocument);
     });
   }

@@ -1,0 +1,50 @@
+// What the stats module's files share: date spans over the rollups, sums of cells, money
+// and JSON formatting. Not for other modules.
+#ifndef SHUMAO_STATS_INTERNAL_H_
+#define SHUMAO_STATS_INTERNAL_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "stats/stats.h"
+
+namespace shumao::stats::internal {
+
+// A date YYYY-MM-DD checked to exist; InvalidArgument names `field`.
+Status CheckDate(const std::string& day, const char* field);
+// The last day of the month YYYY-MM, "YYYY-MM-DD".
+std::string LastDay(const std::string& month);
+// YYYY-MM of the month before / after.
+std::string PrevMonth(const std::string& month);
+std::string NextMonth(const std::string& month);
+// Every day / month from `from` to `to`, inclusive.
+std::vector<std::string> Days(const std::string& from, const std::string& to);
+std::vector<std::string> Months(const std::string& from_month, const std::string& to_month);
+
+// The filters of a sum, as in Query (direction "I", "E" or "").
+struct Filter {
+  std::string from, to;  // YYYY-MM-DD
+  std::string direction, trade_mode, zone, ebc;
+};
+
+// The cells of `dim` under `filter`, summed per group (store::StatQuery's groups), reading
+// month cells for whole months unless `days_only`. With `and_dim_value` the key is
+// "group|dim_value".
+StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
+                                                         const std::string& dim,
+                                                         const std::string& group,
+                                                         bool and_dim_value, const Filter& f,
+                                                         bool days_only = false);
+
+// The nearest-rank percentile (p in percent) of a histogram bucket → count; -1 when empty.
+int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p);
+
+// 0.00001 units as a decimal string with 2 digits.
+std::string Money(int64_t units);
+// A JSON string literal.
+std::string Q(const std::string& s);
+
+}  // namespace shumao::stats::internal
+
+#endif  // SHUMAO_STATS_INTERNAL_H_

@@ -1,0 +1,192 @@
+// The rollups: one event of a list becomes the counters of its cells, each for the day and
+// the month, merged per key before one AddStatCells call.
+#include <map>
+#include <tuple>
+
+#include "stats/stats.h"
+
+namespace shumao::stats {
+namespace {
+
+bool InScope(const std::string& direction, const std::string& mode) {
+  if (direction == "I") return mode == "9610" || mode == "1210" || mode == "1239";
+  return mode == "9610" || mode == "1210" || mode == "9710" || mode == "9810";
+}
+
+int64_t Units(Decimal d) { return static_cast<int64_t>(d.units()); }
+
+class Cells {
+ public:
+  Cells(const clearance::StatList& l, std::string zone, Timestamp t)
+      : zone_(std::move(zone)), day_(FormatIso(t).substr(0, 10)), l_(l) {}
+
+  const std::string& day() const { return day_; }
+
+  store::StatCounters& At(const std::string& dim, const std::string& value) {
+    return cells_[{dim, value}];
+  }
+
+  std::vector<store::StatCell> Done() const {
+    std::vector<store::StatCell> out;
+    for (const auto& [k, n] : cells_) {
+      for (int g = 0; g < 2; ++g) {
+        store::StatCell c;
+        c.dim = k.first;
+        c.dim_value = k.second;
+        c.grain = g == 0 ? "d" : "m";
+        c.period = g == 0 ? day_ : day_.substr(0, 7);
+        c.direction = l_.direction;
+        c.trade_mode = l_.trade_mode;
+        c.zone = zone_;
+        c.ebc = l_.ebc_code;
+        c.n = n;
+        out.push_back(std::move(c));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::string zone_, day_;
+  const clearance::StatList& l_;
+  std::map<std::pair<std::string, std::string>, store::StatCounters> cells_;
+};
+
+// The first line's country and heading: where a list's own counters go in the line dims.
+std::string CountryOf(const clearance::StatList& l, size_t i) {
+  if (i < l.lines.size() && !l.lines[i].country.empty()) return l.lines[i].country;
+  return l.country;
+}
+std::string HeadingOf(const clearance::StatList& l, size_t i) {
+  return i < l.lines.size() ? l.lines[i].gcode.substr(0, 4) : std::string();
+}
+
+class Recorder final : public clearance::StatsSink {
+ public:
+  Recorder(std::shared_ptr<const Tables> tables, std::shared_ptr<const ZoneResolver> zones)
+      : tables_(std::move(tables)), zones_(std::move(zones)) {}
+
+  Status Entered(store::WriteTxn& txn, const clearance::StatList& l, std::string_view status,
+                 Timestamp t) const override {
+    if (!InScope(l.direction, l.trade_mode)) return Status::Ok();
+    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
+    ASSIGN_OR_RETURN(Values v, ValuesOf(l, c.day()));
+    store::StatCounters& st = c.At("status", std::string(status));
+    st[kLists] += 1;
+    st[kParcels] += l.packs;
+    st[kLines] += static_cast<int64_t>(l.lines.size());
+    st[kValueCny] += v.cny_total;
+    st[kValueUsd] += v.usd_total;
+    if (status == "100") c.At("", "")[kRefused] += 1;
+    if (status == "800") {
+      int64_t seconds = std::max<int64_t>(0, (t.millis - l.declared.millis) / 1000);
+      bool timed = l.declared.millis > 0;
+      auto list_level = [&](store::StatCounters& n) {
+        n[kLists] += 1;
+        n[kParcels] += l.packs;
+        n[kTaxCny] += Units(l.tax);
+        if (timed) {
+          n[kClrCount] += 1;
+          n[kClrSeconds] += seconds;
+        }
+      };
+      store::StatCounters& all = c.At("", "");
+      list_level(all);
+      all[kLines] += static_cast<int64_t>(l.lines.size());
+      all[kValueCny] += v.cny_total;
+      all[kValueUsd] += v.usd_total;
+      for (size_t i = 0; i < l.lines.size(); ++i) {
+        for (auto [dim, key] : {std::pair{"country", CountryOf(l, i)},
+                                std::pair{"hs", HeadingOf(l, i)}}) {
+          store::StatCounters& n = c.At(dim, key);
+          n[kLines] += 1;
+          n[kValueCny] += v.cny[i];
+          n[kValueUsd] += v.usd[i];
+          if (i == 0) list_level(n);
+        }
+      }
+      if (timed) {
+        std::string bucket = std::to_string(ClearanceBucket(seconds));
+        c.At("clr", bucket)[kClrCount] += 1;
+        c.At("clr:country", CountryOf(l, 0) + "|" + bucket)[kClrCount] += 1;
+        c.At("clr:hs", HeadingOf(l, 0).substr(0, 2) + "|" + bucket)[kClrCount] += 1;
+      }
+    }
+    return txn.AddStatCells(c.Done());
+  }
+
+  Status Returned(store::WriteTxn& txn, const clearance::StatList& l, Decimal tax,
+                  Timestamp t) const override {
+    if (!InScope(l.direction, l.trade_mode)) return Status::Ok();
+    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
+    ASSIGN_OR_RETURN(Values v, ValuesOf(l, c.day()));
+    auto add = [&](store::StatCounters& n, int64_t value) {
+      n[kReturns] += 1;
+      n[kReturnValue] += value;
+      n[kTaxCny] -= Units(tax);
+    };
+    add(c.At("", ""), v.cny_total);
+    if (!l.lines.empty()) {
+      add(c.At("country", CountryOf(l, 0)), v.cny_total);
+      add(c.At("hs", HeadingOf(l, 0)), v.cny_total);
+    }
+    return txn.AddStatCells(c.Done());
+  }
+
+  Status RiskHits(store::WriteTxn& txn, const clearance::StatList& l,
+                  const std::vector<std::string>& rules, Timestamp t) const override {
+    if (!InScope(l.direction, l.trade_mode) || rules.empty()) return Status::Ok();
+    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
+    auto hits = static_cast<int64_t>(rules.size());
+    c.At("", "")[kRiskHits] += hits;
+    if (!l.lines.empty()) {
+      c.At("country", CountryOf(l, 0))[kRiskHits] += hits;
+      c.At("hs", HeadingOf(l, 0))[kRiskHits] += hits;
+    }
+    for (const std::string& r : rules) c.At("rule", r)[kRiskHits] += 1;
+    return txn.AddStatCells(c.Done());
+  }
+
+ private:
+  struct Values {
+    std::vector<int64_t> cny, usd;
+    int64_t cny_total = 0, usd_total = 0;
+  };
+
+  // Each line's value in CNY and USD at the day's rates, to the 0.00001.
+  StatusOr<Values> ValuesOf(const clearance::StatList& l, const std::string& day) const {
+    Values v;
+    ASSIGN_OR_RETURN(Decimal usd_rate, tables_->CnyPerUnit("502", day));
+    for (const clearance::StatLine& line : l.lines) {
+      const std::string& currency = line.currency.empty() ? l.currency : line.currency;
+      StatusOr<Decimal> rate = tables_->CnyPerUnit(currency, day);
+      // A currency without a rate counts at zero value rather than refusing the decision.
+      Decimal cny = rate.ok() ? line.total_price.Mul(*rate) : Decimal();
+      Decimal usd = cny.Div(usd_rate);
+      v.cny.push_back(Units(cny));
+      v.usd.push_back(Units(usd));
+      v.cny_total += Units(cny);
+      v.usd_total += Units(usd);
+    }
+    return v;
+  }
+
+  std::shared_ptr<const Tables> tables_;
+  std::shared_ptr<const ZoneResolver> zones_;
+};
+
+}  // namespace
+
+int64_t ClearanceBucket(int64_t seconds) {
+  if (seconds < 100) return std::max<int64_t>(0, seconds);
+  int64_t scale = 1;
+  while (seconds / scale >= 100) scale *= 10;
+  return seconds / scale * scale;
+}
+
+std::unique_ptr<clearance::StatsSink> NewRecorder(std::shared_ptr<const Tables> tables,
+                                                  std::shared_ptr<const ZoneResolver> zones) {
+  return std::make_unique<Recorder>(std::move(tables), std::move(zones));
+}
+
+}  // namespace shumao::stats
