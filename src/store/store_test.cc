@@ -434,6 +434,161 @@ TEST_P(StoreTest, DocumentsByStatusFiltersByKindTypeStatusAndTimeAndPagesById) {
   EXPECT_TRUE(zero.empty());
 }
 
+StatCell Cell(std::string dim, std::string grain, std::string period, std::string direction,
+              std::string mode, std::string ebc, std::string value, int64_t lists,
+              int64_t money) {
+  StatCell c;
+  c.dim = std::move(dim);
+  c.grain = std::move(grain);
+  c.period = std::move(period);
+  c.direction = std::move(direction);
+  c.trade_mode = std::move(mode);
+  c.zone = "suzhou";
+  c.ebc = std::move(ebc);
+  c.dim_value = std::move(value);
+  c.n[0] = lists;
+  c.n[3] = money;
+  c.n[11] = -lists;  // counters may be negative (tax given back)
+  return c;
+}
+
+TEST_P(StoreTest, StatCellsAddUpAndQueryGroupsByEveryKeyColumn) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+    ASSERT_OK(txn->AddStatCells({
+        Cell("", "d", "2026-03-01", "I", "9610", "EBC1", "", 1, 100),
+        Cell("", "d", "2026-03-02", "I", "1210", "EBC1", "", 2, 200),
+        Cell("", "d", "2026-03-31", "E", "9710", "EBC2", "", 4, 400),
+        Cell("", "d", "2026-04-01", "E", "9710", "EBC2", "", 8, 800),  // outside the range
+        Cell("", "m", "2026-03", "I", "9610", "EBC1", "", 16, 1600),   // another grain
+        Cell("hs", "d", "2026-03-01", "I", "9610", "EBC1", "3304", 32, 3200),
+        Cell("hs", "d", "2026-03-01", "I", "9610", "EBC1", "3305", 64, 6400),
+        // Quotes, backslashes, commas and braces survive PostgreSQL's array literals.
+        Cell("country", "d", "2026-03-01", "I", "9610", "E\"B,C{}\\", "5\"0\\2", 1, 1),
+        Cell("clr", "d", "2026-03-01", "I", "9610", "EBC1", "1200", 3, 0),
+        Cell("clr", "d", "2026-03-02", "I", "9610", "EBC1", "1200", 2, 0),
+        Cell("clr", "d", "2026-03-02", "E", "9610", "EBC1", "59", 1, 0),
+    }));
+    ASSERT_OK(txn->Commit());
+  }
+  {
+    // A second transaction adds to the same keys.
+    ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+    ASSERT_OK(txn->AddStatCells({Cell("", "d", "2026-03-01", "I", "9610", "EBC1", "", 1, 50)}));
+    ASSERT_OK(txn->Commit());
+  }
+  StatQuery q;
+  q.dim = "";
+  q.grain = "d";
+  q.period_from = "2026-03-01";
+  q.period_to = "2026-03-31";
+  q.group = "period";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> by_day, store_->QueryStats(q));
+  ASSERT_EQ(by_day.size(), 3u);
+  EXPECT_EQ(by_day[0].key, "2026-03-01");
+  EXPECT_EQ(by_day[0].n[0], 2);
+  EXPECT_EQ(by_day[0].n[3], 150);
+  EXPECT_EQ(by_day[0].n[11], -2);
+  EXPECT_EQ(by_day[2].key, "2026-03-31");
+  EXPECT_EQ(by_day[2].n[0], 4);
+
+  q.group = "";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> all, store_->QueryStats(q));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].key, "");
+  EXPECT_EQ(all[0].n[0], 1 + 1 + 2 + 4);
+
+  q.group = "direction";
+  q.trade_mode = "9710";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> exports, store_->QueryStats(q));
+  ASSERT_EQ(exports.size(), 1u);
+  EXPECT_EQ(exports[0].key, "E");
+  EXPECT_EQ(exports[0].n[0], 4);
+  q.trade_mode.clear();
+  q.ebc = "EBC1";
+  q.group = "trade_mode";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> modes, store_->QueryStats(q));
+  ASSERT_EQ(modes.size(), 2u);
+  EXPECT_EQ(modes[0].key, "1210");
+  EXPECT_EQ(modes[1].key, "9610");
+  EXPECT_EQ(modes[1].n[0], 2);
+  q.ebc.clear();
+  q.zone = "wuxi";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> none, store_->QueryStats(q));
+  EXPECT_TRUE(none.empty());
+  q.zone.clear();
+
+  q.dim = "hs";
+  q.group = "dim_value2";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> chapters, store_->QueryStats(q));
+  ASSERT_EQ(chapters.size(), 1u);
+  EXPECT_EQ(chapters[0].key, "33");
+  EXPECT_EQ(chapters[0].n[0], 96);
+
+  q.dim = "country";
+  q.group = "ebc";
+  q.and_dim_value = true;
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> odd, store_->QueryStats(q));
+  ASSERT_EQ(odd.size(), 1u);
+  EXPECT_EQ(odd[0].key, "E\"B,C{}\\");
+  EXPECT_EQ(odd[0].dim_value, "5\"0\\2");
+
+  q.dim = "clr";
+  q.group = "direction";
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> hist, store_->QueryStats(q));
+  ASSERT_EQ(hist.size(), 2u);  // (E, 59) and (I, 1200)
+  EXPECT_EQ(hist[0].key, "E");
+  EXPECT_EQ(hist[0].dim_value, "59");
+  EXPECT_EQ(hist[1].key, "I");
+  EXPECT_EQ(hist[1].dim_value, "1200");
+  EXPECT_EQ(hist[1].n[0], 5);
+
+  q.dim = "";
+  q.grain = "m";
+  q.period_from = "2026-01";
+  q.period_to = "2026-12";
+  q.group = "month";
+  q.and_dim_value = false;
+  ASSERT_OK_AND_ASSIGN(std::vector<StatGroup> months, store_->QueryStats(q));
+  ASSERT_EQ(months.size(), 1u);
+  EXPECT_EQ(months[0].key, "2026-03");
+  EXPECT_EQ(months[0].n[0], 16);
+
+  q.group = "bogus";
+  EXPECT_EQ(store_->QueryStats(q).status().code(), Code::kInvalidArgument);
+}
+
+TEST_P(StoreTest, DocumentsOfPartyListsAPartysDocumentsNewestFirst) {
+  ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
+  std::vector<int64_t> mine;
+  for (int i = 0; i < 5; ++i) {
+    DocumentRow d = Doc(i % 2 ? "orders" : "inventories", "AGENT00001", "K" + std::to_string(i));
+    d.parties = ",EBC_0001,AGENT00001,";
+    ASSERT_OK(txn->PutDocument(d));
+    mine.push_back(d.id);
+  }
+  DocumentRow other = Doc("orders", "AGENT00002", "X");
+  other.parties = ",EBCX0001,";  // EBC_0001's '_' must not match any character
+  ASSERT_OK(txn->PutDocument(other));
+  DocumentRow gone = Doc("orders", "AGENT00001", "G");
+  gone.parties = ",EBC_0001,";
+  gone.deleted = true;
+  ASSERT_OK(txn->PutDocument(gone));
+  ASSERT_OK(txn->Commit());
+
+  ASSERT_OK_AND_ASSIGN(auto page1, store_->DocumentsOfParty("EBC_0001", "", 0, 3));
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].id, mine[4]);
+  EXPECT_EQ(page1[2].id, mine[2]);
+  ASSERT_OK_AND_ASSIGN(auto page2, store_->DocumentsOfParty("EBC_0001", "", page1[2].id, 3));
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[1].id, mine[0]);
+  ASSERT_OK_AND_ASSIGN(auto orders, store_->DocumentsOfParty("EBC_0001", "orders", 0, 10));
+  ASSERT_EQ(orders.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(auto everyone, store_->DocumentsOfParty("", "", 0, 100));
+  EXPECT_EQ(everyone.size(), 6u);  // all but the deleted one
+}
+
 TEST_P(StoreTest, BuyerHasDocumentWithMatchesWholePartyCodes) {
   ASSERT_OK_AND_ASSIGN(auto txn, store_->BeginWrite());
   DocumentRow order = Doc("orders", "EBP0000001", "O1");

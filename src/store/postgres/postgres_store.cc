@@ -341,7 +341,7 @@ constexpr Query kDocumentsOfParty = {
     "documents_of_party",
     "SELECT " SHUMAO_DOC_COLUMNS
     " FROM documents WHERE ($1 = '' OR parties LIKE $2 ESCAPE '\\') AND ($3 = '' OR kind = $3) "
-    "AND deleted = 0 AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5"};
+    "AND NOT deleted AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5"};
 
 // Many cells in one statement (one round trip): each column as an array, unnested. The
 // parameters are text in PostgreSQL's array syntax.
