@@ -297,6 +297,7 @@ TEST_P(StatsTest, EveryMeasureAndGroupingEqualsARecomputationFromTheLists) {
   const Range ranges[] = {{"2025-11-01", "2026-12-31"},  // whole months only
                           {"2025-11-17", "2026-10-09"},  // partial months at both ends
                           {"2026-02-03", "2026-02-21"},  // inside one month
+                          {"2026-04-02", "2026-06-29"},  // a day into each end month
                           {"2026-03-05", "2026-03-05"}}; // one day
   int compared = 0;
   for (const Range& r : ranges) {

@@ -127,6 +127,7 @@ const messages = {
       return_rate: '退货率异常', late_documents: '单证迟到',
     },
     severity: { high: '高', medium: '中', low: '低' },
+    regimes: { retail: '跨境零售（关税 0，增值税、消费税按 70%）', 'retail-full': '跨境零售全额征税', refused: '不适用零售渠道' },
     lanes: { inspect: '查验', review: '人工审核', release: '放行', audit: '后续稽核' },
     status: {
       '1': '已暂存', '2': '申报中', '3': '已发送海关', '4': '发送失败', '100': '海关退单',
@@ -145,7 +146,7 @@ const messages = {
         stats: '我的统计', upload: '上传报文', order: '在线下单',
       },
       doc: {
-        id: '序号', key: '单证编号', status: '状态', returnInfo: '回执信息', messageType: '报文',
+        id: '序号', key: '单证编号', altKey: '海关编号', status: '状态', returnInfo: '回执信息', messageType: '报文',
         updated: '更新时间', detail: '单证详情', history: '状态历史', time: '时间', info: '说明',
         document: '单证内容', clickHint: '点击一行查看详情与状态历史。', taxbill: '查看税单',
       },
@@ -235,10 +236,13 @@ const messages = {
       month: '月份', zone: '园区', country: '国别（地区）', share: '占比', iso2: 'ISO2', iso3: 'ISO3',
       value_cny: '货值（元）', import_value_cny: '进口额（元）', export_value_cny: '出口额（元）',
       warehouse: '海外仓', park: '园区', area_m2: '面积（㎡）', ebcCode: '电商企业', operator: '运营方',
+      import_lists: '进口清单数', export_lists: '出口清单数', return_value_cny: '退货金额（元）', refused: '退单数',
+      id: '项目', value: '数值', export_yoy: '出口同比', import_yoy: '进口同比', export_mom: '出口环比',
+      import_mom: '进口环比', growth_mom: '环比', growth_yoy: '同比',
     },
     reportKeys: {
       modes: '贸易方式', countries: '国别（地区）', chapters: '商品（HS 章）', enterprises: '企业',
-      overseasWarehouses: '海外仓', parks: '园区',
+      overseasWarehouses: '海外仓', parks: '园区', summary: '汇总指标',
     },
   },
   en: {
@@ -362,6 +366,7 @@ const messages = {
       return_rate: 'Return rate', late_documents: 'Late documents',
     },
     severity: { high: 'High', medium: 'Medium', low: 'Low' },
+    regimes: { retail: 'Retail (no duty, VAT and consumption tax at 70%)', 'retail-full': 'Retail, full tax', refused: 'Not allowed in retail' },
     lanes: { inspect: 'Inspection', review: 'Review', release: 'Release', audit: 'Audit' },
     status: {
       '1': 'Saved', '2': 'Declared', '3': 'Sent to customs', '4': 'Sending failed', '100': 'Refused',
@@ -380,7 +385,7 @@ const messages = {
         stats: 'My statistics', upload: 'Send a file', order: 'New order',
       },
       doc: {
-        id: 'ID', key: 'Key', status: 'Status', returnInfo: 'Return info', messageType: 'Message',
+        id: 'ID', key: 'Key', altKey: 'Customs no.', status: 'Status', returnInfo: 'Return info', messageType: 'Message',
         updated: 'Updated', detail: 'Document', history: 'History', time: 'Time', info: 'Info',
         document: 'Content', clickHint: 'Click a row to see the document and its history.', taxbill: 'Tax bill',
       },
@@ -470,10 +475,13 @@ const messages = {
       month: 'Month', zone: 'Zone', country: 'Country', share: 'Share', iso2: 'ISO2', iso3: 'ISO3',
       value_cny: 'Value (CNY)', import_value_cny: 'Imports (CNY)', export_value_cny: 'Exports (CNY)',
       warehouse: 'Warehouse', park: 'Park', area_m2: 'Area (m²)', ebcCode: 'Enterprise', operator: 'Operator',
+      import_lists: 'Import lists', export_lists: 'Export lists', return_value_cny: 'Returned value (CNY)', refused: 'Refused',
+      id: 'Item', value: 'Value', export_yoy: 'Exports YoY', import_yoy: 'Imports YoY', export_mom: 'Exports MoM',
+      import_mom: 'Imports MoM', growth_mom: 'MoM', growth_yoy: 'YoY',
     },
     reportKeys: {
       modes: 'Trade modes', countries: 'Countries', chapters: 'HS chapters', enterprises: 'Enterprises',
-      overseasWarehouses: 'Overseas warehouses', parks: 'Parks',
+      overseasWarehouses: 'Overseas warehouses', parks: 'Parks', summary: 'Summary',
     },
   },
 }
@@ -531,4 +539,9 @@ export function nameOf(obj, fallback = '') {
   return zh || en || obj.name || fallback
 }
 
-export const messagesForTest = messages
+// A zone's short name: the city in 中国（南京）跨境电子商务综合试验区 / China (Nanjing) CBEC ….
+export function shortName(obj, fallback = '') {
+  const full = nameOf(obj, fallback)
+  const m = /[（(]([^）)]+)[）)]/.exec(full)
+  return m ? m[1] : full
+}
