@@ -59,8 +59,14 @@ async function waitHealthy(url, proc, ms = 120000) {
   throw new Error(`server not healthy after ${ms} ms:\n${serverLog.slice(-3000)}`)
 }
 
+const children = new Set()
+// The server must not outlive the test run, even when the runner is interrupted.
+process.on('exit', () => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL') })
+
 function start(args) {
   const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(proc)
+  proc.once('exit', () => children.delete(proc))
   proc.stdoutText = ''
   proc.stdout.on('data', (d) => { proc.stdoutText += d })
   proc.stderr.on('data', (d) => { serverLog += d; if (serverLog.length > 200000) serverLog = serverLog.slice(-100000) })
@@ -166,9 +172,15 @@ function assertNoConsoleErrors() {
   assert.deepEqual(bad, [], `console errors during ${phase}:\n${bad.map((e) => `${e.text} ${e.url}`).join('\n')}`)
 }
 
+// Waits until no request has been in flight for 300 ms (body[data-busy], set by the app).
 async function settle() {
-  await page.waitForFunction(() => document.body.dataset.busy === '0', null, { timeout: 60000 })
-  await page.waitForTimeout(250) // the charts' first frame
+  await page.waitForFunction(() => {
+    const now = performance.now()
+    if (document.body.dataset.busy !== '0') { window.__e2eBusyAt = now; return false }
+    if (window.__e2eBusyAt === undefined) window.__e2eBusyAt = now
+    return now - window.__e2eBusyAt > 300
+  }, null, { timeout: 60000, polling: 50 })
+  await page.waitForTimeout(150) // the charts' first frame
 }
 
 async function goto(hash) {
@@ -439,6 +451,7 @@ test('enterprise portal: documents, tax bill, summaries, statistics, upload, ord
   await clickTab('receipts')
   await page.waitForSelector('[data-test=receipts]')
   await assertNoErrorBox()
+  await shot('portal-receipts')
 
   await clickTab('summaries')
   await page.click('[data-test=summary-submit]')
