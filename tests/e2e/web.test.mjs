@@ -151,7 +151,7 @@ before(async () => {
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push({ text: m.text(), url: m.location()?.url || '', phase })
   })
-  page.on('pageerror', (e) => consoleErrors.push({ text: `uncaught: ${e.message}`, url: '', phase }))
+  page.on('pageerror', (e) => consoleErrors.push({ text: `uncaught: ${e.message}`, url: String(e.stack || '').split('\n').slice(1, 4).join(' '), phase }))
 })
 
 after(async () => {
