@@ -83,4 +83,50 @@ double InsertFloorSeconds(const std::vector<std::string>& bodies,
   return s;
 }
 
+double LineInsertFloorSeconds(const std::vector<FloorLine>& lines, const std::string& path,
+                              int batch) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE lines (day INTEGER, "
+               "direction INTEGER, mode INTEGER, zone INTEGER, ebc INTEGER, country INTEGER, "
+               "heading INTEGER, value INTEGER)",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO lines VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &ins,
+                     nullptr);
+  auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i % batch == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    const FloorLine& l = lines[i];
+    int32_t ints[] = {l.day, l.direction, l.mode, l.zone, l.ebc, l.country, l.heading};
+    for (int k = 0; k < 7; ++k) sqlite3_bind_int(ins, k + 1, ints[k]);
+    sqlite3_bind_int64(ins, 8, l.value);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (i % batch == static_cast<size_t>(batch - 1) || i + 1 == lines.size()) {
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+  }
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  return s;
+}
+
+double LineScanFloorSeconds(const std::string& path, const std::string& sql, int64_t* rows) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  int64_t n = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) ++n;
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  if (rows != nullptr) *rows = n;
+  return s;
+}
+
 }  // namespace shumao::bench

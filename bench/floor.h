@@ -3,6 +3,7 @@
 #ifndef SHUMAO_BENCH_FLOOR_H_
 #define SHUMAO_BENCH_FLOOR_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,23 @@ struct FloorKeys {
 // `batch` messages per transaction. No look-ups, no logic: the floor.
 double InsertFloorSeconds(const std::vector<std::string>& bodies,
                           const std::vector<FloorKeys>& keys, const std::string& path, int batch);
+
+// One released list line for the statistics floor, its keys as small integers.
+struct FloorLine {
+  int32_t day, direction, mode, zone, ebc, country, heading;
+  int64_t value;  // CNY, 0.00001 units
+};
+
+// Seconds to insert every line as one row of a plain table `lines` (no index) into a new
+// database at `path`, WAL and synchronous=FULL, `batch` lines per transaction: the cost of
+// keeping the lines themselves, which a query without rollups would scan.
+double LineInsertFloorSeconds(const std::vector<FloorLine>& lines, const std::string& path,
+                              int batch);
+
+// Seconds for one GROUP BY over every line of that table (`sql`, e.g. "SELECT country,
+// sum(value) FROM lines WHERE day BETWEEN 0 AND 364 GROUP BY country"): what a statistics
+// query costs when it scans the lines. `rows` gets the number of groups.
+double LineScanFloorSeconds(const std::string& path, const std::string& sql, int64_t* rows);
 
 }  // namespace shumao::bench
 

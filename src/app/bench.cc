@@ -429,6 +429,7 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   fs::create_directories(dir);
   if (o.scenario == "summary") return RunSummaryBench(o, dir);
   if (o.scenario == "risk") return RunRiskBench(o, dir);
+  if (o.scenario == "stats") return RunStatsBench(o, dir);
   const bool exports = o.scenario == "export";
   gen::GenOptions g;
   g.seed = 7;

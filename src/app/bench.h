@@ -3,6 +3,7 @@
 #ifndef SHUMAO_APP_BENCH_H_
 #define SHUMAO_APP_BENCH_H_
 
+#include <filesystem>
 #include <string>
 
 #include "common/status.h"
@@ -10,7 +11,7 @@
 namespace shumao::app {
 
 struct BenchOptions {
-  std::string scenario = "intake";  // intake, import, import-http, export, summary
+  std::string scenario = "intake";  // intake, import, import-http, export, summary, risk, stats
   int64_t parcels = 100000;         // messages (intake, import, export); closed lists (summary)
   std::string db;                   // default: a temporary SQLite file
   double rate = 2000;               // import-http: offered parcels per second
@@ -18,6 +19,9 @@ struct BenchOptions {
 
 // The result as one JSON object (CONTRACT.md).
 StatusOr<std::string> RunBench(const BenchOptions& options);
+
+// The statistics scenario (stats_bench.cc), in the temporary folder `dir`.
+StatusOr<std::string> RunStatsBench(const BenchOptions& options, const std::filesystem::path& dir);
 
 }  // namespace shumao::app
 

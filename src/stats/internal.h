@@ -28,7 +28,11 @@ struct Filter {
   std::string direction, trade_mode, zone, ebc;
 };
 
-// The cells of `dim` under `filter`, summed per group (store::StatQuery's groups), reading
+// The level of cells a sum reads: "" (with the enterprise) when the filter or the group
+// names an enterprise, "~" when they name a trade mode or a zone, else "~~".
+std::string Level(const Filter& f, const std::string& group);
+
+// The cells of `dim` at the Level of `filter` and `group`, summed per group (store::StatQuery's groups), reading
 // month cells for whole months unless `days_only`. With `and_dim_value` the key is
 // "group|dim_value".
 StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
@@ -36,6 +40,11 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
                                                          const std::string& group,
                                                          bool and_dim_value, const Filter& f,
                                                          bool days_only = false);
+
+// Adds the ten buckets of a histogram cell (dim value `group`, the bucket index / 10) to
+// `histogram` (bucket value → count).
+void AddHistogram(std::map<int64_t, int64_t>& histogram, const std::string& group,
+                  const store::StatCounters& n);
 
 // The nearest-rank percentile (p in percent) of a histogram bucket → count; -1 when empty.
 int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p);

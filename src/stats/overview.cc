@@ -27,7 +27,7 @@ std::map<int64_t, int64_t> Histogram(const std::map<std::string, store::StatCoun
   for (const auto& [k, n] : sums) {
     size_t bar = k.rfind('|');
     if (bar == std::string::npos || k.substr(0, bar) != key) continue;
-    h[std::stoll(k.substr(bar + 1))] += n[kClrCount];
+    internal::AddHistogram(h, k.substr(bar + 1), n);
   }
   return h;
 }

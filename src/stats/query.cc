@@ -66,6 +66,14 @@ std::vector<std::string> Months(const std::string& from_month, const std::string
   return out;
 }
 
+std::string Level(const Filter& f, const std::string& group) {
+  if (!f.ebc.empty() || group == "ebc") return "";
+  if (!f.trade_mode.empty() || !f.zone.empty() || group == "trade_mode" || group == "zone") {
+    return "~";
+  }
+  return "~~";
+}
+
 StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
                                                          const std::string& dim,
                                                          const std::string& group,
@@ -91,7 +99,7 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
   std::map<std::string, store::StatCounters> out;
   for (const auto& [grain, from, to] : spans) {
     store::StatQuery q;
-    q.dim = dim;
+    q.dim = dim + Level(f, group);
     q.grain = grain;
     q.period_from = from;
     q.period_to = to;
@@ -108,6 +116,14 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
     }
   }
   return out;
+}
+
+void AddHistogram(std::map<int64_t, int64_t>& histogram, const std::string& group,
+                  const store::StatCounters& n) {
+  int g = std::stoi(group);
+  for (int slot = 0; slot < 10; ++slot) {
+    if (n[slot] != 0) histogram[ClearanceBucketValue(g * 10 + slot)] += n[slot];
+  }
 }
 
 int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p) {
@@ -291,13 +307,18 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
       return InvalidArgument(
           "clearance times are kept for released lists and cannot be grouped by status", "by");
     }
+    if (!q.ebc_code.empty() && (q.by == "country" || q.by == "hsChapter")) {
+      return InvalidArgument(
+          "clearance times by country or chapter are kept for the zone, not per enterprise",
+          "ebcCode");
+    }
     bool split = std::string(by->clr_group) == "dim_value";
     ASSIGN_OR_RETURN(auto sums, internal::Sum(store, by->clr_dim, by->clr_group, !split, f, days));
     std::map<std::string, std::map<int64_t, int64_t>> hist;
     for (const auto& [k, n] : sums) {
       size_t bar = k.rfind('|');
       if (bar == std::string::npos) continue;
-      hist[key_of(k.substr(0, bar))][std::stoll(k.substr(bar + 1))] += n[kClrCount];
+      internal::AddHistogram(hist[key_of(k.substr(0, bar))], k.substr(bar + 1), n);
     }
     std::map<std::string, std::pair<int64_t, int64_t>> mean;  // seconds, count
     if (m->percentile == 0) {

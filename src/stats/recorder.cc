@@ -26,21 +26,30 @@ class Cells {
     return cells_[{dim, value}];
   }
 
+  // Each cell for the day and the month at three levels: with the enterprise; without it
+  // (the dim's name and "~"); without it, the trade mode and the zone ("~~"). Queries read
+  // the most summed level that can answer them. The clearance histograms by country and
+  // chapter are kept without the enterprise only.
   std::vector<store::StatCell> Done() const {
     std::vector<store::StatCell> out;
     for (const auto& [k, n] : cells_) {
-      for (int g = 0; g < 2; ++g) {
-        store::StatCell c;
-        c.dim = k.first;
-        c.dim_value = k.second;
-        c.grain = g == 0 ? "d" : "m";
-        c.period = g == 0 ? day_ : day_.substr(0, 7);
-        c.direction = l_.direction;
-        c.trade_mode = l_.trade_mode;
-        c.zone = zone_;
-        c.ebc = l_.ebc_code;
-        c.n = n;
-        out.push_back(std::move(c));
+      bool per_ebc = k.first != "clr:country" && k.first != "clr:hs";
+      for (int level = per_ebc ? 0 : 1; level < 3; ++level) {
+        for (int g = 0; g < 2; ++g) {
+          store::StatCell c;
+          c.dim = k.first + (level == 0 ? "" : level == 1 ? "~" : "~~");
+          c.dim_value = k.second;
+          c.grain = g == 0 ? "d" : "m";
+          c.period = g == 0 ? day_ : day_.substr(0, 7);
+          c.direction = l_.direction;
+          if (level < 2) {
+            c.trade_mode = l_.trade_mode;
+            c.zone = zone_;
+          }
+          if (level == 0) c.ebc = l_.ebc_code;
+          c.n = n;
+          out.push_back(std::move(c));
+        }
       }
     }
     return out;
@@ -106,10 +115,14 @@ class Recorder final : public clearance::StatsSink {
         }
       }
       if (timed) {
-        std::string bucket = std::to_string(ClearanceBucket(seconds));
-        c.At("clr", bucket)[kClrCount] += 1;
-        c.At("clr:country", CountryOf(l, 0) + "|" + bucket)[kClrCount] += 1;
-        c.At("clr:hs", HeadingOf(l, 0).substr(0, 2) + "|" + bucket)[kClrCount] += 1;
+        // Ten buckets a cell: the cell's dim value is the bucket index / 10, the counter its
+        // remainder.
+        int index = ClearanceBucketIndex(seconds);
+        std::string group = std::to_string(index / 10);
+        int slot = index % 10;
+        c.At("clr", group)[slot] += 1;
+        c.At("clr:country", CountryOf(l, 0) + "|" + group)[slot] += 1;
+        c.At("clr:hs", HeadingOf(l, 0).substr(0, 2) + "|" + group)[slot] += 1;
       }
     }
     return txn.AddStatCells(c.Done());
@@ -177,14 +190,37 @@ class Recorder final : public clearance::StatsSink {
 
 }  // namespace
 
-int64_t ClearanceBucket(int64_t seconds) {
-  if (seconds < 100) return std::max<int64_t>(0, seconds);
+namespace {
+constexpr int64_t kGrid[] = {10, 11, 12, 14, 16, 18, 20, 22, 25, 28,
+                             32, 36, 40, 45, 50, 56, 63, 71, 80, 90};
+}  // namespace
+
+int ClearanceBucketIndex(int64_t seconds) {
+  if (seconds < 10) return static_cast<int>(std::max<int64_t>(0, seconds));
+  int decade = 0;
   int64_t scale = 1;
-  while (seconds / scale >= 100) scale *= 10;
-  return seconds / scale * scale;
+  while (seconds / scale >= 100) {
+    scale *= 10;
+    ++decade;
+  }
+  int64_t m = seconds / scale;  // 10..99
+  int step = 0;
+  for (int i = 0; i < 20; ++i) {
+    if (kGrid[i] <= m) step = i;
+  }
+  return 10 + decade * 20 + step;
 }
 
-std::unique_ptr<clearance::StatsSink> NewRecorder(std::shared_ptr<const Tables> tables,
+int64_t ClearanceBucketValue(int index) {
+  if (index < 10) return index;
+  int64_t scale = 1;
+  for (int d = 0; d < (index - 10) / 20; ++d) scale *= 10;
+  return kGrid[(index - 10) % 20] * scale;
+}
+
+int64_t ClearanceBucket(int64_t seconds) {
+  return ClearanceBucketValue(ClearanceBucketIndex(seconds));
+}std::unique_ptr<clearance::StatsSink> NewRecorder(std::shared_ptr<const Tables> tables,
                                                   std::shared_ptr<const ZoneResolver> zones) {
   return std::make_unique<Recorder>(std::move(tables), std::move(zones));
 }

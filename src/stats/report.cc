@@ -108,7 +108,7 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
   store::StatCounters ti = now["I"], te = now["E"];
   ASSIGN_OR_RETURN(auto clr, internal::Sum(store, "clr", "", true, filter(month, "")));
   std::map<int64_t, int64_t> h;
-  for (const auto& [k, n] : clr) h[std::stoll(k.substr(k.rfind('|') + 1))] += n[kClrCount];
+  for (const auto& [k, n] : clr) internal::AddHistogram(h, k.substr(k.rfind('|') + 1), n);
   int64_t p50 = internal::Percentile(h, 50), p95 = internal::Percentile(h, 95);
 
   // The summary: one indicator a row.

@@ -12,9 +12,13 @@
 //   "hs"         per line: HS heading (4 digits); chapters are its first two digits
 //   "status"     per status entered (lists entering 120, 300, 399, 500, 800, 899, 100)
 //   "rule"       per risk rule hit
-//   "clr", "clr:country", "clr:hs"   clearance-time histograms (declared → released)
+//   "clr", "clr:country", "clr:hs"   clearance-time histograms (declared → released):
+//                ten buckets a cell (ClearanceBucketIndex), counters 0..9
 // Line dims take the value and line count of each line; the list-level counters (lists,
-// parcels, tax, returns, hits, clearance) go to the list's first line. Queries read only
+// parcels, tax, returns, hits, clearance) go to the list's first line. Every cell is kept
+// at three levels: with the enterprise; without it (the dim's name and "~"); without it,
+// the trade mode and the zone ("~~"): a query reads the most summed level that answers it
+// (the zone's dashboard reads hundreds of times fewer cells). Queries read only
 // these cells: whole months from the month rows, the days at the ends of a range from the
 // day rows, so a year is at most 12 month reads and 60 day reads of one dim.
 //
@@ -54,7 +58,7 @@ enum Counter : int {
   kReturns = 6,      // returns completed
   kReturnValue = 7,  // declared value of the returned goods, CNY units
   kRiskHits = 8,     // risk rule hits at screening
-  kClrCount = 9,     // released lists with a clearance time (histogram cells: the count)
+  kClrCount = 9,     // released lists with a clearance time
   kClrSeconds = 10,  // their clearance seconds, summed
   kRefused = 11,     // lists refused (100)
 };
@@ -138,9 +142,15 @@ class ZoneResolver {
 std::unique_ptr<clearance::StatsSink> NewRecorder(std::shared_ptr<const Tables> tables,
                                                   std::shared_ptr<const ZoneResolver> zones);
 
-// The bucket of a clearance time in the histograms: the seconds kept to two significant
-// digits, rounded down (59 → 59, 1234 → 1200). Percentiles answer with the bucket.
+// The bucket of a clearance time in the histograms: exact below 10 seconds, then the
+// largest step of a 20-a-decade grid (10, 11, 12, 14, 16, 18, 20, 22, 25, 28, 32, 36, 40,
+// 45, 50, 56, 63, 71, 80, 90 times a power of ten) not above it, so at most 12% below
+// (59 → 56, 1234 → 1200). Percentiles answer with the bucket.
 int64_t ClearanceBucket(int64_t seconds);
+// The buckets numbered from 0 (0..9 the seconds below 10, then 20 a decade), and back. A
+// histogram cell holds ten buckets: dim value index / 10, counter index % 10.
+int ClearanceBucketIndex(int64_t seconds);
+int64_t ClearanceBucketValue(int index);
 
 // ---------------------------------------------------------------- queries
 

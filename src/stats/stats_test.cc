@@ -19,13 +19,21 @@ namespace {
 
 Decimal D(const char* s) { return *Decimal::Parse(s); }
 
-TEST(ClearanceBucketTest, KeepsTwoSignificantDigitsRoundedDown) {
+TEST(ClearanceBucketTest, TwentyStepsADecadeRoundedDown) {
   EXPECT_EQ(ClearanceBucket(-5), 0);
-  EXPECT_EQ(ClearanceBucket(59), 59);
-  EXPECT_EQ(ClearanceBucket(99), 99);
+  EXPECT_EQ(ClearanceBucket(9), 9);
+  EXPECT_EQ(ClearanceBucket(10), 10);
+  EXPECT_EQ(ClearanceBucket(59), 56);
+  EXPECT_EQ(ClearanceBucket(99), 90);
   EXPECT_EQ(ClearanceBucket(100), 100);
   EXPECT_EQ(ClearanceBucket(1234), 1200);
-  EXPECT_EQ(ClearanceBucket(86399), 86000);
+  EXPECT_EQ(ClearanceBucket(1399), 1200);
+  EXPECT_EQ(ClearanceBucket(86399), 80000);
+  for (int64_t s : {0, 7, 10, 19, 99, 100, 5000, 86399, 1000000}) {
+    EXPECT_EQ(ClearanceBucketValue(ClearanceBucketIndex(s)), ClearanceBucket(s));
+    EXPECT_LE(ClearanceBucket(s), s);
+    EXPECT_GT(ClearanceBucketValue(ClearanceBucketIndex(s) + 1), s);
+  }
 }
 
 TEST(PercentileTest, NearestRank) {
@@ -317,6 +325,12 @@ TEST_P(StatsTest, EveryMeasureAndGroupingEqualsARecomputationFromTheLists) {
             q.ebc_code = "3205960EB1";
           }
           auto a = stats::Run(*env_->store, *tables_, *zones_, q);
+          if (filter == 2 && measure.starts_with("clearance") &&
+              (by == "country" || by == "hsChapter")) {
+            // Kept for the zone only: an enterprise's times by country are refused.
+            EXPECT_EQ(a.status().field(), "ebcCode");
+            continue;
+          }
           ASSERT_TRUE(a.ok()) << a.status().ToString();
           std::map<std::string, int64_t> got = Got(*a);
           std::map<std::string, int64_t> want = Expect(q);

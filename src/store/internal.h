@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -71,7 +72,35 @@ Status TxnUnusable(bool committed, const Status& failure);
 // and every later call is refused. Engines implement Release and call Finish from their
 // destructor.
 class TrackedWriteTxn : public WriteTxn {
+ public:
+  // Statistics cells are merged here by key and written once, at Commit: the decisions of
+  // one transaction share most of their day and month cells.
+  Status AddStatCells(const std::vector<StatCell>& cells) final {
+    RETURN_IF_ERROR(Usable());
+    for (const StatCell& c : cells) {
+      std::string key = c.dim + '\x1f' + c.grain + '\x1f' + c.period + '\x1f' + c.direction +
+                        '\x1f' + c.trade_mode + '\x1f' + c.zone + '\x1f' + c.ebc + '\x1f' +
+                        c.dim_value;
+      auto [it, fresh] = pending_stats_.try_emplace(std::move(key), c);
+      if (!fresh) {
+        for (int k = 0; k < kStatCounters; ++k) it->second.n[k] += c.n[k];
+      }
+    }
+    return Status::Ok();
+  }
+
  protected:
+  // Writes the merged statistics cells; the engine's Commit calls it before COMMIT.
+  Status FlushStatCells() {
+    if (pending_stats_.empty()) return Status::Ok();
+    std::vector<StatCell> cells;
+    cells.reserve(pending_stats_.size());
+    for (auto& [k, c] : pending_stats_) cells.push_back(std::move(c));
+    pending_stats_.clear();
+    return Track(WriteStatCells(cells));
+  }
+  // Adds each cell's counters to the stored cell with its key (keys are unique).
+  virtual Status WriteStatCells(const std::vector<StatCell>& cells) = 0;
   // OK while the transaction is open; why not, once it finished.
   Status Usable() const {
     if (finished_) return TxnUnusable(committed_, failure_);
@@ -105,6 +134,7 @@ class TrackedWriteTxn : public WriteTxn {
   bool committed_ = false;
   bool finished_ = false;
   Status failure_;
+  std::unordered_map<std::string, StatCell> pending_stats_;
 };
 
 // Statistics SQL shared by both engines. `placeholder` is "?" (SQLite) or "$" (PostgreSQL).

@@ -150,7 +150,8 @@ class WriteTxn {
   // The document with this id (deleted or not), for modules that keep ids.
   virtual StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) = 0;
   // Adds each cell's counters to the stored cell with the same key (a missing cell counts
-  // as zero). Keys must be unique within one call.
+  // as zero). The cells of one transaction are merged by key and written at Commit (they
+  // are not readable before it; a failure to write them fails the Commit).
   virtual Status AddStatCells(const std::vector<StatCell>& cells) = 0;
 
   virtual Status Commit() = 0;

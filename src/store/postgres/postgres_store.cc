@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -552,27 +553,31 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
     }());
   }
 
-  Status AddStatCells(const std::vector<StatCell>& cells) override {
-    RETURN_IF_ERROR(Usable());
-    if (cells.empty()) return Status::Ok();
-    std::vector<std::string> arrays(8 + kStatCounters, "{");
-    for (const StatCell& c : cells) {
-      const std::string* keys[] = {&c.dim, &c.grain, &c.period, &c.direction,
-                                   &c.trade_mode, &c.zone, &c.ebc, &c.dim_value};
-      for (int i = 0; i < 8; ++i) AppendArrayElement(arrays[i], *keys[i]);
-      for (int k = 0; k < kStatCounters; ++k) {
-        std::string& a = arrays[8 + k];
-        if (a.size() > 1) a += ',';
-        a += std::to_string(c.n[k]);
+  Status WriteStatCells(const std::vector<StatCell>& cells) override {
+    constexpr size_t kChunk = 10000;  // cells per statement
+    for (size_t from = 0; from < cells.size(); from += kChunk) {
+      std::vector<std::string> arrays(8 + kStatCounters, "{");
+      for (size_t i = from; i < std::min(cells.size(), from + kChunk); ++i) {
+        const StatCell& c = cells[i];
+        const std::string* keys[] = {&c.dim,        &c.grain, &c.period, &c.direction,
+                                     &c.trade_mode, &c.zone,  &c.ebc,    &c.dim_value};
+        for (int k = 0; k < 8; ++k) AppendArrayElement(arrays[k], *keys[k]);
+        for (int k = 0; k < kStatCounters; ++k) {
+          std::string& a = arrays[8 + k];
+          if (a.size() > 1) a += ',';
+          a += std::to_string(c.n[k]);
+        }
       }
+      Params params;
+      for (std::string& a : arrays) {
+        a += '}';
+        params.Text(a);
+      }
+      RETURN_IF_ERROR(conn_->Run(StatUpsert(), params).status());
     }
-    Params params;
-    for (std::string& a : arrays) {
-      a += '}';
-      params.Text(a);
-    }
-    return Track(conn_->Run(StatUpsert(), params).status());
+    return Status::Ok();
   }
+
 
   StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {
     RETURN_IF_ERROR(Usable());
@@ -642,6 +647,7 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
 
   Status Commit() override {
     RETURN_IF_ERROR(Usable());
+    RETURN_IF_ERROR(FlushStatCells());
     StatusOr<Result> r = conn_->Exec("COMMIT");
     if (!r.ok()) return Track(r.status());
     // An aborted transaction answers COMMIT with ROLLBACK; Usable() should have caught it.

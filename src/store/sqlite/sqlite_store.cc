@@ -481,9 +481,8 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
     }());
   }
 
-  Status AddStatCells(const std::vector<StatCell>& cells) override {
-    RETURN_IF_ERROR(Usable());
-    return Track([&]() -> Status {
+  Status WriteStatCells(const std::vector<StatCell>& cells) override {
+    return [&]() -> Status {
       for (const StatCell& c : cells) {
         ASSIGN_OR_RETURN(Statement s, conn_.Prepare(StatUpsert().c_str()));
         s.Text(1, c.dim).Text(2, c.grain).Text(3, c.period).Text(4, c.direction);
@@ -492,7 +491,7 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
         RETURN_IF_ERROR(s.Run());
       }
       return Status::Ok();
-    }());
+    }();
   }
 
   StatusOr<std::optional<DocumentRow>> FindDocument(const std::string& kind,
@@ -561,6 +560,7 @@ class SqliteWriteTxn final : public TrackedWriteTxn {
 
   Status Commit() override {
     RETURN_IF_ERROR(Usable());
+    RETURN_IF_ERROR(FlushStatCells());
     Status status = Track([&]() -> Status {
       ASSIGN_OR_RETURN(Statement s, conn_.Prepare(kCommit));
       return s.Run();
