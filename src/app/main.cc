@@ -328,7 +328,9 @@ int Main(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_flag("--public-overview", public_overview,
                   "show the statistics overview at / without login");
-  serve->add_option("--web-root", web_root, "folder of the built dashboard to serve at /");
+  serve->add_option("--web-root", web_root,
+                    "folder of the built dashboard to serve at / (default: web/dist of the "
+                    "source tree, when built)");
   serve
       ->add_option(
           "--log-level", log_level,
@@ -343,6 +345,9 @@ int Main(int argc, char** argv) {
   demo->add_option("--lists", demo_lists, "parcels to generate (import and export together)")
       ->capture_default_str();
   demo->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  demo->add_option("--web-root", web_root,
+                   "folder of the built dashboard to serve at / (default: web/dist of the "
+                   "source tree, when built)");
 
   auto* enterprise = app.add_subcommand("enterprise", "the enterprise registry (备案)");
   enterprise->require_subcommand(1);

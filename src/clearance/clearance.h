@@ -61,7 +61,8 @@ struct LaneDecision {
   // Joint punishment of a dishonest enterprise: the list is released only while the
   // guarantor's tax guarantee covers its tax with what is outstanding.
   bool guarantee_required = false;
-  // The rules that hit the list (statistics count them), one entry per hit.
+  // The rules that hit the list, and the audit hits it revealed on earlier lists (statistics
+  // count them), one entry per hit.
   std::vector<std::string> hit_rules;
 };
 
@@ -98,8 +99,10 @@ class RiskGate {
   virtual StatusOr<LaneDecision> Screen(store::WriteTxn& txn, const ScreenFacts& facts) const = 0;
   // Screens a matched export list (CEB603): the goods rules only, recorded for customs;
   // exports have no inspection lane here, so nothing is returned.
-  virtual Status ScreenExport(store::WriteTxn& /*txn*/, const ScreenFacts& /*facts*/) const {
-    return Status::Ok();
+  // Answers the rules that hit it, one entry per hit.
+  virtual StatusOr<std::vector<std::string>> ScreenExport(store::WriteTxn& /*txn*/,
+                                                          const ScreenFacts& /*facts*/) const {
+    return std::vector<std::string>();
   }
   // An officer's result for a list sent to inspection or review: `found` when the list was
   // refused (the risk was real), not found when it was released.

@@ -457,7 +457,13 @@ Status ExportClearance::TryClear(store::WriteTxn& txn, const std::string& pkey, 
         steps_->Move(txn, *d, t, {{"120", "逻辑校验通过[" + invt_no + "]"}, {"399", concluded}}));
   }
   RETURN_IF_ERROR(txn.PutState("xwaybill", wkey, EncodeFacts(w)));
-  if (opt_->risk != nullptr) RETURN_IF_ERROR(opt_->risk->ScreenExport(txn, ScreenFactsOfList(l)));
+  if (opt_->risk != nullptr) {
+    ASSIGN_OR_RETURN(std::vector<std::string> hits,
+                     opt_->risk->ScreenExport(txn, ScreenFactsOfList(l)));
+    if (!hits.empty() && opt_->stats != nullptr) {
+      RETURN_IF_ERROR(opt_->stats->RiskHits(txn, StatListOf(l), hits, t));
+    }
+  }
   if (!p.payment.empty() && p.payment.Get("status") == "2") {
     RETURN_IF_ERROR(
         steps_->Move(txn, p.payment, t,

@@ -227,21 +227,26 @@ class RiskImpl : public Risk {
     clearance::LaneDecision d;
     d.lane = lane;
     d.guarantee_required = level->guarantee_required;
-    for (const Hit& h : hits) d.hit_rules.push_back(h.rule->id);
+    for (const std::vector<Hit>* v : {&hits, &audits}) {
+      for (const Hit& h : *v) d.hit_rules.push_back(h.rule->id);
+    }
     if (lane == clearance::Lane::kInspect) d.reason = "布控查验 (selected for inspection)";
     if (lane == clearance::Lane::kManual) d.reason = "单证审核 (selected for document review)";
     return d;
   }
 
-  Status ScreenExport(store::WriteTxn& txn, const clearance::ScreenFacts& f) const override {
+  StatusOr<std::vector<std::string>> ScreenExport(store::WriteTxn& txn,
+                                                  const clearance::ScreenFacts& f) const override {
     std::vector<Hit> hits;
     ScreenGoods(f, hits, /*import=*/false);
+    std::vector<std::string> rules;
     for (Hit& h : hits) {
       h.export_list = true;
       RETURN_IF_ERROR(PutHit(txn, h, "release"));
       RETURN_IF_ERROR(CountRule(txn, h.rule->id, 1, 0, 0));
+      rules.push_back(h.rule->id);
     }
-    return Status::Ok();
+    return rules;
   }
 
   Status Outcome(store::WriteTxn& txn, const std::string& key, bool found,

@@ -28,6 +28,10 @@ struct Filter {
   std::string direction, trade_mode, zone, ebc;
 };
 
+inline constexpr uint32_t kAllCounters = (1u << store::kStatCounters) - 1;
+inline constexpr uint32_t kHistogramCounters = (1u << 10) - 1;  // the ten buckets of a cell
+constexpr uint32_t Bit(int counter) { return 1u << counter; }
+
 // The level of cells a sum reads: "" (with the enterprise) when the filter or the group
 // names an enterprise, "~" when they name a trade mode or a zone, else "~~".
 std::string Level(const Filter& f, const std::string& group);
@@ -39,7 +43,8 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
                                                          const std::string& dim,
                                                          const std::string& group,
                                                          bool and_dim_value, const Filter& f,
-                                                         bool days_only = false);
+                                                         bool days_only = false,
+                                                         uint32_t counters = kAllCounters);
 
 // Adds the ten buckets of a histogram cell (dim value `group`, the bucket index / 10) to
 // `histogram` (bucket value → count).

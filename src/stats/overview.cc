@@ -51,7 +51,8 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   ASSIGN_OR_RETURN(auto by_dir, internal::Sum(store, "", "direction", false, all));
   store::StatCounters ti = by_dir["I"], te = by_dir["E"], t{};
   for (int k = 0; k < store::kStatCounters; ++k) t[k] = ti[k] + te[k];
-  ASSIGN_OR_RETURN(auto clr_all, internal::Sum(store, "clr", "", true, all));
+  ASSIGN_OR_RETURN(auto clr_all, internal::Sum(store, "clr", "", true, all, false,
+                                                internal::kHistogramCounters));
   std::map<int64_t, int64_t> h = Histogram(clr_all, "");
 
   std::string out = "{\"from\":" + Q(from) + ",\"to\":" + Q(to) + ",\"zone\":" + Q(zone);
@@ -70,7 +71,8 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   // The trend by month, import and export.
   ASSIGN_OR_RETURN(auto mi, internal::Sum(store, "", "month", false, imp));
   ASSIGN_OR_RETURN(auto me, internal::Sum(store, "", "month", false, exp));
-  ASSIGN_OR_RETURN(auto clr_month, internal::Sum(store, "clr", "month", true, all));
+  ASSIGN_OR_RETURN(auto clr_month, internal::Sum(store, "clr", "month", true, all, false,
+                                                  internal::kHistogramCounters));
   ASSIGN_OR_RETURN(auto hits_month, internal::Sum(store, "", "month", false, all));
   std::vector<std::string> months = internal::Months(from.substr(0, 7), to.substr(0, 7));
   out += ",\"trend\":[";

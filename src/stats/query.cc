@@ -78,7 +78,7 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
                                                          const std::string& dim,
                                                          const std::string& group,
                                                          bool and_dim_value, const Filter& f,
-                                                         bool days_only) {
+                                                         bool days_only, uint32_t counters) {
   // (grain, first period, last period) to read: day cells for the partial months at the
   // ends, month cells for the whole months between.
   std::vector<std::tuple<std::string, std::string, std::string>> spans;
@@ -109,6 +109,7 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
     q.ebc = f.ebc;
     q.group = group;
     q.and_dim_value = and_dim_value;
+    q.counters = counters;
     ASSIGN_OR_RETURN(std::vector<store::StatGroup> rows, store.QueryStats(q));
     for (const store::StatGroup& g : rows) {
       store::StatCounters& n = out[and_dim_value ? g.key + "|" + g.dim_value : g.key];
@@ -293,7 +294,8 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
     return k;
   };
   if (m->counter >= 0) {
-    ASSIGN_OR_RETURN(auto sums, internal::Sum(store, by->dim, by->group, false, f, days));
+    ASSIGN_OR_RETURN(auto sums, internal::Sum(store, by->dim, by->group, false, f, days,
+                                              internal::Bit(m->counter)));
     for (const auto& [k, n] : sums) {
       Row r;
       r.key = key_of(k);
@@ -313,7 +315,8 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
           "ebcCode");
     }
     bool split = std::string(by->clr_group) == "dim_value";
-    ASSIGN_OR_RETURN(auto sums, internal::Sum(store, by->clr_dim, by->clr_group, !split, f, days));
+    ASSIGN_OR_RETURN(auto sums, internal::Sum(store, by->clr_dim, by->clr_group, !split, f, days,
+                                              internal::kHistogramCounters));
     std::map<std::string, std::map<int64_t, int64_t>> hist;
     for (const auto& [k, n] : sums) {
       size_t bar = k.rfind('|');
@@ -322,7 +325,9 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
     }
     std::map<std::string, std::pair<int64_t, int64_t>> mean;  // seconds, count
     if (m->percentile == 0) {
-      ASSIGN_OR_RETURN(auto base, internal::Sum(store, by->dim, by->group, false, f, days));
+      ASSIGN_OR_RETURN(auto base,
+                       internal::Sum(store, by->dim, by->group, false, f, days,
+                                     internal::Bit(kClrSeconds) | internal::Bit(kClrCount)));
       for (const auto& [k, n] : base) mean[key_of(k)] = {n[kClrSeconds], n[kClrCount]};
     }
     for (const auto& [k, h] : hist) {

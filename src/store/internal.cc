@@ -1,5 +1,7 @@
 #include "store/internal.h"
 
+#include <algorithm>
+
 namespace shumao::store {
 
 std::string JoinRoles(const std::vector<std::string>& roles) {
@@ -58,25 +60,23 @@ std::string Param(char placeholder, int i) { return placeholder + std::to_string
 
 }  // namespace
 
-StatusOr<std::string> StatQuerySql(std::string_view group, bool and_dim_value, char placeholder) {
-  std::string key;
+StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, char placeholder) {
+  std::string column;
   if (group.empty()) {
-    key = "dim";  // one value within a query: a single group
+    column = "''";
   } else if (group == "month") {
-    key = "substr(period, 1, 7)";
+    column = "period";
   } else if (group == "dim_value2") {
-    key = "substr(dim_value, 1, 2)";
+    column = "dim_value";
   } else if (group == "period" || group == "direction" || group == "trade_mode" ||
              group == "zone" || group == "ebc" || group == "dim_value") {
-    key = std::string(group);
+    column = std::string(group);
   } else {
     return InvalidArgument("unknown statistics group '" + std::string(group) + "'");
   }
-  if (and_dim_value) key += ", dim_value";
-  std::string sql = "SELECT " + key;
+  std::string sql = "SELECT " + column + ", dim_value";
   for (int i = 0; i < kStatCounters; ++i) {
-    // PostgreSQL's sum of bigint is numeric: cast back to 64 bits.
-    sql += ", CAST(sum(n" + std::to_string(i) + ") AS BIGINT)";
+    if (counters & (1u << i)) sql += ", n" + std::to_string(i);
   }
   auto p = [&](int i) { return Param(placeholder, i); };
   sql += " FROM stat_cells WHERE dim = " + p(1) + " AND grain = " + p(2) + " AND period >= " +
@@ -85,8 +85,43 @@ StatusOr<std::string> StatQuerySql(std::string_view group, bool and_dim_value, c
   for (int i = 0; i < 4; ++i) {
     sql += " AND (" + p(5 + i) + " = '' OR " + filters[i] + " = " + p(5 + i) + ")";
   }
-  sql += " GROUP BY " + key + " ORDER BY " + key;
   return sql;
+}
+
+StatFolder::StatFolder(const StatQuery& q) : q_(q) {
+  for (int i = 0; i < kStatCounters; ++i) {
+    if (q.counters & (1u << i)) counters_.push_back(i);
+  }
+}
+
+void StatFolder::Add(std::string_view group_column, std::string_view dim_value,
+                     const int64_t* counters) {
+  std::string_view key = group_column;
+  if (q_.group == "month") key = key.substr(0, 7);
+  if (q_.group == "dim_value2") key = key.substr(0, 2);
+  scratch_.assign(key);
+  if (q_.and_dim_value) {
+    scratch_ += '\x1f';
+    scratch_ += dim_value;
+  }
+  auto it = groups_.find(scratch_);  // no allocation for a group seen before
+  if (it == groups_.end()) {
+    it = groups_.emplace(scratch_, StatGroup{}).first;
+    it->second.key = std::string(key);
+    if (q_.and_dim_value) it->second.dim_value = std::string(dim_value);
+  }
+  for (size_t i = 0; i < counters_.size(); ++i) it->second.n[counters_[i]] += counters[i];
+}
+
+std::vector<StatGroup> StatFolder::Done() {
+  std::vector<StatGroup> out;
+  out.reserve(groups_.size());
+  for (auto& [k, g] : groups_) out.push_back(std::move(g));
+  groups_.clear();
+  std::sort(out.begin(), out.end(), [](const StatGroup& a, const StatGroup& b) {
+    return a.key != b.key ? a.key < b.key : a.dim_value < b.dim_value;
+  });
+  return out;
 }
 
 std::string StatUpsertSql(char placeholder) {

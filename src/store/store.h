@@ -101,6 +101,9 @@ struct StatQuery {
   std::string direction, trade_mode, zone, ebc;
   std::string group;
   bool and_dim_value = false;
+  // The counters to read (bit i: counter i); the others are answered as 0. Reading fewer
+  // is faster.
+  uint32_t counters = (1u << kStatCounters) - 1;
 };
 
 struct StatGroup {

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -73,6 +74,9 @@ class Result {
   int Rows() const { return PQntuples(res_.get()); }
   std::string Bytes(int row, int col) const {
     return std::string(PQgetvalue(res_.get(), row, col), PQgetlength(res_.get(), row, col));
+  }
+  std::string_view View(int row, int col) const {
+    return std::string_view(PQgetvalue(res_.get(), row, col), PQgetlength(res_.get(), row, col));
   }
   int64_t Int(int row, int col) const {
     const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(res_.get(), row, col));
@@ -363,26 +367,25 @@ const Query& StatUpsert() {
   return q;
 }
 
-StatusOr<const Query*> StatQueryFor(const std::string& group, bool and_dim_value) {
+// Made on first use per (group column, counters) and kept (the Query points into it).
+StatusOr<const Query*> StatScanFor(const std::string& group, uint32_t counters) {
   struct Named {
     std::string name, sql;
+    Query q;
   };
-  static const auto* queries = [] {
-    auto* named = new std::map<std::pair<std::string, bool>, Named>();
-    for (const char* g : {"", "period", "month", "direction", "trade_mode", "zone", "ebc",
-                          "dim_value", "dim_value2"}) {
-      for (bool d : {false, true}) {
-        (*named)[{g, d}] = {std::string("stat_query_") + (*g != 0 ? g : "all") + (d ? "_dv" : ""),
-                            *StatQuerySql(g, d, '$')};
-      }
-    }
-    auto* out = new std::map<std::pair<std::string, bool>, Query>();
-    for (const auto& [k, n] : *named) (*out)[k] = Query{n.name.c_str(), n.sql.c_str()};
-    return out;
-  }();
-  auto it = queries->find({group, and_dim_value});
-  if (it == queries->end()) return StatQuerySql(group, and_dim_value, '$').status();
-  return &it->second;
+  static std::mutex mu;
+  static auto* queries = new std::map<std::pair<std::string, uint32_t>, Named>();
+  std::lock_guard lock(mu);
+  auto it = queries->find({group, counters});
+  if (it == queries->end()) {
+    ASSIGN_OR_RETURN(std::string sql, StatScanSql(group, counters, '$'));
+    it = queries->emplace(std::pair{group, counters}, Named{}).first;
+    it->second.name = "stat_scan_" + (group.empty() ? std::string("all") : group) + "_" +
+                      std::to_string(counters);
+    it->second.sql = std::move(sql);
+    it->second.q = Query{it->second.name.c_str(), it->second.sql.c_str()};
+  }
+  return &it->second.q;
 }
 
 // A PostgreSQL array literal of text values: every element quoted, '"' and '\' escaped.
@@ -795,7 +798,7 @@ class PostgresStore final : public Store {
   }
 
   StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) override {
-    ASSIGN_OR_RETURN(const Query* query, StatQueryFor(q.group, q.and_dim_value));
+    ASSIGN_OR_RETURN(const Query* query, StatScanFor(q.group, q.counters));
     return pool_.With([&](Connection& c) -> StatusOr<std::vector<StatGroup>> {
       ASSIGN_OR_RETURN(Result r, c.Run(*query, Params()
                                                    .Text(q.dim)
@@ -806,16 +809,17 @@ class PostgresStore final : public Store {
                                                    .Text(q.trade_mode)
                                                    .Text(q.zone)
                                                    .Text(q.ebc)));
-      std::vector<StatGroup> out(r.Rows());
+      StatFolder fold(q);
+      int n = std::popcount(q.counters);
+      int64_t values[kStatCounters];
       for (int i = 0; i < r.Rows(); ++i) {
-        if (!q.group.empty()) out[i].key = r.Bytes(i, 0);
-        int first = 1;
-        if (q.and_dim_value) out[i].dim_value = r.Bytes(i, first++);
-        for (int k = 0; k < kStatCounters; ++k) out[i].n[k] = r.Int(i, first + k);
+        for (int k = 0; k < n; ++k) values[k] = r.Int(i, 2 + k);
+        fold.Add(r.View(i, 0), r.View(i, 1), values);
       }
-      return out;
+      return fold.Done();
     });
   }
+
 
   StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
                                                       const std::string& kind, int64_t before_id,

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <bit>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -115,6 +116,11 @@ class Statement {
     return p != nullptr ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
   }
   int64_t ColInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+  // Valid until the next Step.
+  std::string_view ColView(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p != nullptr ? std::string_view(p, sqlite3_column_bytes(stmt_, col)) : std::string_view();
+  }
 
  private:
   void Check(int rc) {
@@ -283,17 +289,17 @@ const std::string& StatUpsert() {
   static const std::string sql = StatUpsertSql('?');
   return sql;
 }
-StatusOr<const std::string*> StatQueryFor(const std::string& group, bool and_dim_value) {
-  static const auto* sqls = [] {
-    auto* m = new std::map<std::pair<std::string, bool>, std::string>();
-    for (const char* g : {"", "period", "month", "direction", "trade_mode", "zone", "ebc",
-                          "dim_value", "dim_value2"}) {
-      for (bool d : {false, true}) (*m)[{g, d}] = *StatQuerySql(g, d, '?');
-    }
-    return m;
-  }();
-  auto it = sqls->find({group, and_dim_value});
-  if (it == sqls->end()) return StatQuerySql(group, and_dim_value, '?').status();
+// Made on first use per (group column, counters) and kept: their addresses key the
+// connections' statement caches.
+StatusOr<const std::string*> StatScanFor(const std::string& group, uint32_t counters) {
+  static std::mutex mu;
+  static auto* sqls = new std::map<std::pair<std::string, uint32_t>, std::string>();
+  std::lock_guard lock(mu);
+  auto it = sqls->find({group, counters});
+  if (it == sqls->end()) {
+    ASSIGN_OR_RETURN(std::string sql, StatScanSql(group, counters, '?'));
+    it = sqls->emplace(std::pair{group, counters}, std::move(sql)).first;
+  }
   return &it->second;
 }
 
@@ -687,21 +693,24 @@ class SqliteStore final : public Store {
   }
 
   StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) override {
-    ASSIGN_OR_RETURN(const std::string* sql, StatQueryFor(q.group, q.and_dim_value));
+    ASSIGN_OR_RETURN(const std::string* sql, StatScanFor(q.group, q.counters));
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<StatGroup>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(sql->c_str()));
       s.Text(1, q.dim).Text(2, q.grain).Text(3, q.period_from).Text(4, q.period_to);
       s.Text(5, q.direction).Text(6, q.trade_mode).Text(7, q.zone).Text(8, q.ebc);
-      return s.ReadAll<StatGroup>([&](const Statement& r) {
-        StatGroup g;
-        g.key = q.group.empty() ? std::string() : r.ColText(0);
-        int first = 1;
-        if (q.and_dim_value) g.dim_value = r.ColText(first++);
-        for (int k = 0; k < kStatCounters; ++k) g.n[k] = r.ColInt(first + k);
-        return g;
-      });
+      StatFolder fold(q);
+      int n = std::popcount(q.counters);
+      int64_t values[kStatCounters];
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        for (int i = 0; i < n; ++i) values[i] = s.ColInt(2 + i);
+        fold.Add(s.ColView(0), s.ColView(1), values);
+      }
+      return fold.Done();
     });
   }
+
 
   StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
                                                       const std::string& kind, int64_t before_id,
