@@ -448,6 +448,7 @@ StatusOr<std::string> RunBench(const BenchOptions& o) {
   const bool over_http = o.scenario == "import-http";
   const bool import = o.scenario == "import" || over_http;
   co.clearance = import || exports;  // intake alone, or intake with clearance
+  co.stats = o.stats;
   ASSIGN_OR_RETURN(std::unique_ptr<Context> ctx, Context::Open(co));
   if (import) RETURN_IF_ERROR(LoadStock(*ctx, g.out_dir));
   ASSIGN_OR_RETURN(std::string op, ctx->EnsureSystemOperator());

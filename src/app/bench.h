@@ -15,6 +15,7 @@ struct BenchOptions {
   int64_t parcels = 100000;         // messages (intake, import, export); closed lists (summary)
   std::string db;                   // default: a temporary SQLite file
   double rate = 2000;               // import-http: offered parcels per second
+  bool stats = true;                // false: no statistics rollups (their overhead)
 };
 
 // The result as one JSON object (CONTRACT.md).

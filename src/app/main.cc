@@ -696,6 +696,9 @@ int Main(int argc, char** argv) {
   bench->add_option("--db", bopt.db, "database (default: a temporary SQLite file)");
   bench->add_option("--rate", bopt.rate, "import-http: offered parcels per second")
       ->capture_default_str();
+  bench->add_flag_callback(
+      "--no-stats", [&bopt] { bopt.stats = false; },
+      "import, export: clear without the statistics rollups (to measure their cost)");
 
   try {
     app.parse(argc, argv);
