@@ -75,14 +75,19 @@ class TrackedWriteTxn : public WriteTxn {
  public:
   // Statistics cells are merged here by key and written once, at Commit: the decisions of
   // one transaction share most of their day and month cells.
-  Status AddStatCells(const std::vector<StatCell>& cells) final {
+  Status AddStatCells(std::vector<StatCell> cells) final {
     RETURN_IF_ERROR(Usable());
-    for (const StatCell& c : cells) {
-      std::string key = c.dim + '\x1f' + c.grain + '\x1f' + c.period + '\x1f' + c.direction +
-                        '\x1f' + c.trade_mode + '\x1f' + c.zone + '\x1f' + c.ebc + '\x1f' +
-                        c.dim_value;
-      auto [it, fresh] = pending_stats_.try_emplace(std::move(key), c);
-      if (!fresh) {
+    for (StatCell& c : cells) {
+      key_.clear();
+      for (const std::string* part : {&c.dim, &c.grain, &c.period, &c.direction, &c.trade_mode,
+                                      &c.zone, &c.ebc, &c.dim_value}) {
+        key_ += *part;
+        key_ += '\x1f';
+      }
+      auto it = pending_stats_.find(key_);
+      if (it == pending_stats_.end()) {
+        pending_stats_.emplace(key_, std::move(c));
+      } else {
         for (int k = 0; k < kStatCounters; ++k) it->second.n[k] += c.n[k];
       }
     }
@@ -135,6 +140,7 @@ class TrackedWriteTxn : public WriteTxn {
   bool finished_ = false;
   Status failure_;
   std::unordered_map<std::string, StatCell> pending_stats_;
+  std::string key_;  // of the cell being added
 };
 
 // Statistics SQL shared by both engines. `placeholder` is "?" (SQLite) or "$" (PostgreSQL).

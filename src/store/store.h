@@ -155,7 +155,7 @@ class WriteTxn {
   // Adds each cell's counters to the stored cell with the same key (a missing cell counts
   // as zero). The cells of one transaction are merged by key and written at Commit (they
   // are not readable before it; a failure to write them fails the Commit).
-  virtual Status AddStatCells(const std::vector<StatCell>& cells) = 0;
+  virtual Status AddStatCells(std::vector<StatCell> cells) = 0;
 
   virtual Status Commit() = 0;
 };
