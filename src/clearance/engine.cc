@@ -60,7 +60,7 @@ class RandomGate : public RiskGate {
     for (unsigned char c : facts.key) h = (h ^ c) * 1099511628211ULL;
     __int128 draw = static_cast<__int128>(h % 1000000) * Decimal::kOne / 1000000;
     if (draw < rate_.units())
-      return LaneDecision{Lane::kInspect, "布控查验 (selected for inspection)"};
+      return LaneDecision{Lane::kInspect, "布控查验 (selected for inspection)", false, {}};
     return LaneDecision{};
   }
 
@@ -900,7 +900,7 @@ class EngineImpl : public Engine, private DocumentSteps {
       l["guaranteeRequired"] = "1";
       ASSIGN_OR_RETURN(std::optional<std::string> shortfall,
                        GuaranteeShortfall(txn, l.Get("assureCode"), quote->tax_total));
-      if (shortfall && lane.lane == Lane::kRelease) lane = {Lane::kManual, *shortfall, true};
+      if (shortfall && lane.lane == Lane::kRelease) lane = {Lane::kManual, *shortfall, true, {}};
     }
     if (lane.lane != Lane::kRelease) {
       RETURN_IF_ERROR(txn.PutState("taxbill", invt_no, EncodeFacts(bill)));

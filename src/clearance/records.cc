@@ -159,7 +159,7 @@ StatList StatListOf(const Facts& l) {
     return d.ok() ? *d : Decimal();
   };
   StatList s;
-  s.direction = l.Get("rt") == "CEB622" ? "I" : "E";
+  s.direction.assign(1, l.Get("rt") == "CEB622" ? 'I' : 'E');
   s.cop_no = l.Get("copNo");
   s.trade_mode = l.Get("tradeMode");
   s.ebc_code = l.Get("ebcCode");

@@ -27,7 +27,7 @@ std::string LastDay(const std::string& month) {
   int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
   int64_t next = m == 12 ? DaysFromCivil(y + 1, 1, 1) : DaysFromCivil(y, m + 1, 1);
   int last = static_cast<int>(next - DaysFromCivil(y, m, 1));
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%s-%02d", month.c_str(), last);
   return buf;
 }
@@ -35,7 +35,7 @@ std::string LastDay(const std::string& month) {
 std::string PrevMonth(const std::string& month) {
   int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
   if (--m == 0) m = 12, --y;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
   return buf;
 }
@@ -43,7 +43,7 @@ std::string PrevMonth(const std::string& month) {
 std::string NextMonth(const std::string& month) {
   int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
   if (++m == 13) m = 1, ++y;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
   return buf;
 }
@@ -53,7 +53,7 @@ std::vector<std::string> Days(const std::string& from, const std::string& to) {
   for (std::string m = from.substr(0, 7); m <= to.substr(0, 7); m = NextMonth(m)) {
     int last = std::stoi(LastDay(m).substr(8));
     for (int d = 1; d <= last; ++d) {
-      char buf[16];
+      char buf[32];
       std::snprintf(buf, sizeof buf, "%s-%02d", m.c_str(), d);
       if (buf >= from && buf <= to) out.emplace_back(buf);
     }

@@ -166,7 +166,9 @@ class StatsTest : public ::testing::TestWithParam<std::string> {
         for (const auto& [st, t] : s.statuses) {
           ASSERT_TRUE(recorder_->Entered(**txn, s.list, st, t).ok());
         }
-        if (!s.hits.empty()) ASSERT_TRUE(recorder_->RiskHits(**txn, s.list, s.hits, s.hit_at).ok());
+        if (!s.hits.empty()) {
+          ASSERT_TRUE(recorder_->RiskHits(**txn, s.list, s.hits, s.hit_at).ok());
+        }
         if (s.returned) {
           clearance::StatList part = s.list;
           part.lines.resize(1);

@@ -60,7 +60,21 @@ std::string Param(char placeholder, int i) { return placeholder + std::to_string
 
 }  // namespace
 
-StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, char placeholder) {
+uint32_t StatFilters(const StatQuery& q) {
+  return (q.direction.empty() ? 0 : 1) | (q.trade_mode.empty() ? 0 : 2) | (q.zone.empty() ? 0 : 4) |
+         (q.ebc.empty() ? 0 : 8);
+}
+
+std::vector<const std::string*> StatFilterValues(const StatQuery& q) {
+  std::vector<const std::string*> out;
+  for (const std::string* v : {&q.direction, &q.trade_mode, &q.zone, &q.ebc}) {
+    if (!v->empty()) out.push_back(v);
+  }
+  return out;
+}
+
+StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, uint32_t filters,
+                                  char placeholder) {
   std::string column;
   if (group.empty()) {
     column = "''";
@@ -81,9 +95,10 @@ StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, cha
   auto p = [&](int i) { return Param(placeholder, i); };
   sql += " FROM stat_cells WHERE dim = " + p(1) + " AND grain = " + p(2) + " AND period >= " +
          p(3) + " AND period <= " + p(4);
-  const char* filters[] = {"direction", "trade_mode", "zone", "ebc"};
+  const char* columns[] = {"direction", "trade_mode", "zone", "ebc"};
+  int next = 5;
   for (int i = 0; i < 4; ++i) {
-    sql += " AND (" + p(5 + i) + " = '' OR " + filters[i] + " = " + p(5 + i) + ")";
+    if (filters & (1u << i)) sql += std::string(" AND ") + columns[i] + " = " + p(next++);
   }
   return sql;
 }

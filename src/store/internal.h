@@ -144,12 +144,19 @@ class TrackedWriteTxn : public WriteTxn {
 };
 
 // Statistics SQL shared by both engines. `placeholder` is "?" (SQLite) or "$" (PostgreSQL).
-// The scan behind a StatQuery: parameters 1..8 are dim, grain, period_from, period_to,
-// direction, trade_mode, zone, ebc (empty: any); rows are the group's column (or ''),
+// The scan behind a StatQuery: parameters 1..4 are dim, grain, period_from, period_to, then
+// the filters that are set; rows are the group's column (or ''),
 // dim_value and the counters of `counters` in order. The rows are summed by StatFolder,
 // not by SQL: a hash over the rows costs a fraction of GROUP BY's sort.
 // InvalidArgument for an unknown group.
-StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, char placeholder);
+// `filters` says which of direction, trade_mode, zone, ebc (bits 1, 2, 4, 8) are set: only
+// those are compared, as parameters 5, 6, ... in that order (an unused filter costs a column
+// decode per row).
+StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, uint32_t filters,
+                                  char placeholder);
+// The filters bits of a query, and its filter values in parameter order.
+uint32_t StatFilters(const StatQuery& q);
+std::vector<const std::string*> StatFilterValues(const StatQuery& q);
 
 // Sums scanned rows into the groups of a StatQuery.
 class StatFolder {

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <unordered_set>
 #include <utility>
@@ -368,20 +369,21 @@ const Query& StatUpsert() {
 }
 
 // Made on first use per (group column, counters) and kept (the Query points into it).
-StatusOr<const Query*> StatScanFor(const std::string& group, uint32_t counters) {
+StatusOr<const Query*> StatScanFor(const std::string& group, uint32_t counters,
+                                   uint32_t filters) {
   struct Named {
     std::string name, sql;
     Query q;
   };
   static std::mutex mu;
-  static auto* queries = new std::map<std::pair<std::string, uint32_t>, Named>();
+  static auto* queries = new std::map<std::tuple<std::string, uint32_t, uint32_t>, Named>();
   std::lock_guard lock(mu);
-  auto it = queries->find({group, counters});
+  auto it = queries->find({group, counters, filters});
   if (it == queries->end()) {
-    ASSIGN_OR_RETURN(std::string sql, StatScanSql(group, counters, '$'));
-    it = queries->emplace(std::pair{group, counters}, Named{}).first;
+    ASSIGN_OR_RETURN(std::string sql, StatScanSql(group, counters, filters, '$'));
+    it = queries->emplace(std::tuple{group, counters, filters}, Named{}).first;
     it->second.name = "stat_scan_" + (group.empty() ? std::string("all") : group) + "_" +
-                      std::to_string(counters);
+                      std::to_string(counters) + "_" + std::to_string(filters);
     it->second.sql = std::move(sql);
     it->second.q = Query{it->second.name.c_str(), it->second.sql.c_str()};
   }
@@ -798,17 +800,12 @@ class PostgresStore final : public Store {
   }
 
   StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) override {
-    ASSIGN_OR_RETURN(const Query* query, StatScanFor(q.group, q.counters));
+    ASSIGN_OR_RETURN(const Query* query, StatScanFor(q.group, q.counters, StatFilters(q)));
     return pool_.With([&](Connection& c) -> StatusOr<std::vector<StatGroup>> {
-      ASSIGN_OR_RETURN(Result r, c.Run(*query, Params()
-                                                   .Text(q.dim)
-                                                   .Text(q.grain)
-                                                   .Text(q.period_from)
-                                                   .Text(q.period_to)
-                                                   .Text(q.direction)
-                                                   .Text(q.trade_mode)
-                                                   .Text(q.zone)
-                                                   .Text(q.ebc)));
+      Params params;
+      params.Text(q.dim).Text(q.grain).Text(q.period_from).Text(q.period_to);
+      for (const std::string* v : StatFilterValues(q)) params.Text(*v);
+      ASSIGN_OR_RETURN(Result r, c.Run(*query, params));
       StatFolder fold(q);
       int n = std::popcount(q.counters);
       int64_t values[kStatCounters];

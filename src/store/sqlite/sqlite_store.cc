@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -291,14 +292,15 @@ const std::string& StatUpsert() {
 }
 // Made on first use per (group column, counters) and kept: their addresses key the
 // connections' statement caches.
-StatusOr<const std::string*> StatScanFor(const std::string& group, uint32_t counters) {
+StatusOr<const std::string*> StatScanFor(const std::string& group, uint32_t counters,
+                                         uint32_t filters) {
   static std::mutex mu;
-  static auto* sqls = new std::map<std::pair<std::string, uint32_t>, std::string>();
+  static auto* sqls = new std::map<std::tuple<std::string, uint32_t, uint32_t>, std::string>();
   std::lock_guard lock(mu);
-  auto it = sqls->find({group, counters});
+  auto it = sqls->find({group, counters, filters});
   if (it == sqls->end()) {
-    ASSIGN_OR_RETURN(std::string sql, StatScanSql(group, counters, '?'));
-    it = sqls->emplace(std::pair{group, counters}, std::move(sql)).first;
+    ASSIGN_OR_RETURN(std::string sql, StatScanSql(group, counters, filters, '?'));
+    it = sqls->emplace(std::tuple{group, counters, filters}, std::move(sql)).first;
   }
   return &it->second;
 }
@@ -693,11 +695,12 @@ class SqliteStore final : public Store {
   }
 
   StatusOr<std::vector<StatGroup>> QueryStats(const StatQuery& q) override {
-    ASSIGN_OR_RETURN(const std::string* sql, StatScanFor(q.group, q.counters));
+    ASSIGN_OR_RETURN(const std::string* sql, StatScanFor(q.group, q.counters, StatFilters(q)));
     return WithReader([&](Connection& conn) -> StatusOr<std::vector<StatGroup>> {
       ASSIGN_OR_RETURN(Statement s, conn.Prepare(sql->c_str()));
       s.Text(1, q.dim).Text(2, q.grain).Text(3, q.period_from).Text(4, q.period_to);
-      s.Text(5, q.direction).Text(6, q.trade_mode).Text(7, q.zone).Text(8, q.ebc);
+      int param = 5;
+      for (const std::string* v : StatFilterValues(q)) s.Text(param++, *v);
       StatFolder fold(q);
       int n = std::popcount(q.counters);
       int64_t values[kStatCounters];
