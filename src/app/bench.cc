@@ -92,16 +92,6 @@ StatusOr<std::string> RunHttp(const BenchOptions& o, Context& ctx, const std::st
 // ---- The monthly summary: N closed export lists written straight into a fresh store.
 
 // A small deterministic PRNG (splitmix64): the synthetic lists are the same in every run.
-struct SplitMix {
-  uint64_t x;
-  uint64_t Next() {
-    uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
-};
 
 std::string Fen(int64_t fen) {
   char buf[32];

@@ -15,17 +15,7 @@
 namespace shumao::app {
 namespace {
 
-struct Rng {
-  uint64_t x;
-  uint64_t Next() {
-    uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
-  double Unit() { return static_cast<double>(Next() >> 11) / 9007199254740992.0; }
-};
+using Rng = SplitMix;
 
 constexpr const char* kRegions[] = {"3201", "3205", "3202", "3206", "3204", "3207"};
 constexpr const char* kCountries[] = {"502", "116", "133", "304", "305", "303", "601", "110",

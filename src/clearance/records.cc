@@ -117,11 +117,22 @@ std::string TimeKey(int64_t ms) {
   return buf;
 }
 
+namespace {
+
+// A decimal field, zero when missing or malformed (records hold checked values).
+Decimal DecOrZero(const std::string& text) {
+  auto d = Decimal::Parse(text);
+  return d.ok() ? *d : Decimal();
+}
+
+std::string FieldOr(const Fields& f, const char* k) {
+  auto it = f.find(k);
+  return it == f.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
 ScreenFacts ScreenFactsOfList(const Facts& l) {
-  auto dec = [](const std::string& text) {
-    auto d = Decimal::Parse(text);
-    return d.ok() ? *d : Decimal();
-  };
   ScreenFacts f;
   f.key = l.Get("copNo") + "|" + l.Get("agentCode");
   f.cop_no = l.Get("copNo");
@@ -134,30 +145,23 @@ ScreenFacts ScreenFactsOfList(const Facts& l) {
   f.agent_code = l.Get("agentCode");
   f.logistics_code = l.Get("logisticsCode");
   f.declared = Timestamp{l.Get("since").empty() ? 0 : std::stoll(l.Get("since"))};
-  f.gross_weight = dec(l.Get("grossWeight"));
+  f.gross_weight = DecOrZero(l.Get("grossWeight"));
   for (const Fields& ll : l.lines) {
-    auto get = [&ll](const char* k) {
-      auto it = ll.find(k);
-      return it == ll.end() ? std::string() : it->second;
-    };
+    auto get = [&ll](const char* k) { return FieldOr(ll, k); };
     ScreenLine sl;
     sl.gnum = get("gnum");
     sl.gcode = get("gcode");
     sl.gname = get("gname");
     sl.item_no = get("itemNo");
     sl.unit = get("unit");
-    sl.qty = dec(get("qty"));
-    sl.price = dec(get("price"));
+    sl.qty = DecOrZero(get("qty"));
+    sl.price = DecOrZero(get("price"));
     f.lines.push_back(std::move(sl));
   }
   return f;
 }
 
 StatList StatListOf(const Facts& l) {
-  auto dec = [](const std::string& text) {
-    auto d = Decimal::Parse(text);
-    return d.ok() ? *d : Decimal();
-  };
   StatList s;
   s.direction.assign(1, l.Get("rt") == "CEB622" ? 'I' : 'E');
   s.cop_no = l.Get("copNo");
@@ -169,14 +173,11 @@ StatList StatListOf(const Facts& l) {
   const std::string& packs = l.Get("packNo");
   s.packs = IsDigits(packs) && packs.size() < 9 && std::stoi(packs) > 0 ? std::stoi(packs) : 1;
   s.declared = Timestamp{IsDigits(l.Get("since")) ? std::stoll(l.Get("since")) : 0};
-  s.tax = dec(l.Get("taxTotal"));
+  s.tax = DecOrZero(l.Get("taxTotal"));
   for (const Fields& ll : l.lines) {
-    auto get = [&ll](const char* k) {
-      auto it = ll.find(k);
-      return it == ll.end() ? std::string() : it->second;
-    };
+    auto get = [&ll](const char* k) { return FieldOr(ll, k); };
     s.lines.push_back(StatLine{get("gcode"), get("country"), get("currency"),
-                               dec(get("totalPrice"))});
+                               DecOrZero(get("totalPrice"))});
   }
   return s;
 }

@@ -51,6 +51,15 @@ StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
 void AddHistogram(std::map<int64_t, int64_t>& histogram, const std::string& group,
                   const store::StatCounters& n);
 
+// The histogram (bucket value → count) of the sums whose key is "`key`|group".
+std::map<int64_t, int64_t> HistogramOf(const std::map<std::string, store::StatCounters>& sums,
+                                       const std::string& key);
+
+// The "totals" object of the overview and the report: `t` all, `ti` imports, `te` exports,
+// and the clearance percentiles (-1: none).
+std::string TotalsJson(const store::StatCounters& t, const store::StatCounters& ti,
+                       const store::StatCounters& te, int64_t p50, int64_t p95);
+
 // The nearest-rank percentile (p in percent) of a histogram bucket → count; -1 when empty.
 int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p);
 

@@ -21,17 +21,6 @@ std::vector<std::pair<std::string, store::StatCounters>> Top(
   return v;
 }
 
-std::map<int64_t, int64_t> Histogram(const std::map<std::string, store::StatCounters>& sums,
-                                     const std::string& key) {
-  std::map<int64_t, int64_t> h;
-  for (const auto& [k, n] : sums) {
-    size_t bar = k.rfind('|');
-    if (bar == std::string::npos || k.substr(0, bar) != key) continue;
-    internal::AddHistogram(h, k.substr(bar + 1), n);
-  }
-  return h;
-}
-
 std::string Seconds(int64_t s) { return s < 0 ? "null" : std::to_string(s); }
 
 }  // namespace
@@ -53,20 +42,11 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   for (int k = 0; k < store::kStatCounters; ++k) t[k] = ti[k] + te[k];
   ASSIGN_OR_RETURN(auto clr_all, internal::Sum(store, "clr", "", true, all, false,
                                                 internal::kHistogramCounters));
-  std::map<int64_t, int64_t> h = Histogram(clr_all, "");
+  std::map<int64_t, int64_t> h = internal::HistogramOf(clr_all, "");
 
   std::string out = "{\"from\":" + Q(from) + ",\"to\":" + Q(to) + ",\"zone\":" + Q(zone);
-  out += ",\"totals\":{\"lists\":" + std::to_string(t[kLists]) +
-         ",\"parcels\":" + std::to_string(t[kParcels]) + ",\"lines\":" + std::to_string(t[kLines]) +
-         ",\"value_cny\":" + Q(Money(t[kValueCny])) + ",\"value_usd\":" + Q(Money(t[kValueUsd])) +
-         ",\"import_value_cny\":" + Q(Money(ti[kValueCny])) +
-         ",\"export_value_cny\":" + Q(Money(te[kValueCny])) +
-         ",\"import_lists\":" + std::to_string(ti[kLists]) +
-         ",\"export_lists\":" + std::to_string(te[kLists]) + ",\"tax_cny\":" + Q(Money(t[kTaxCny])) +
-         ",\"returns\":" + std::to_string(t[kReturns]) +
-         ",\"risk_hits\":" + std::to_string(t[kRiskHits]) +
-         ",\"clearance_seconds_p50\":" + Seconds(internal::Percentile(h, 50)) +
-         ",\"clearance_seconds_p95\":" + Seconds(internal::Percentile(h, 95)) + "}";
+  out += ",\"totals\":" + internal::TotalsJson(t, ti, te, internal::Percentile(h, 50),
+                                                internal::Percentile(h, 95));
 
   // The trend by month, import and export.
   ASSIGN_OR_RETURN(auto mi, internal::Sum(store, "", "month", false, imp));
@@ -86,7 +66,7 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   }
   out += "],\"clearance\":[";
   for (size_t i = 0; i < months.size(); ++i) {
-    std::map<int64_t, int64_t> hm = Histogram(clr_month, months[i]);
+    std::map<int64_t, int64_t> hm = internal::HistogramOf(clr_month, months[i]);
     out += std::string(i ? "," : "") + "{\"month\":" + Q(months[i]) +
            ",\"p50\":" + Seconds(internal::Percentile(hm, 50)) +
            ",\"p95\":" + Seconds(internal::Percentile(hm, 95)) + "}";

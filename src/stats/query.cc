@@ -142,6 +142,35 @@ void AddHistogram(std::map<int64_t, int64_t>& histogram, const std::string& grou
   }
 }
 
+std::map<int64_t, int64_t> HistogramOf(const std::map<std::string, store::StatCounters>& sums,
+                                       const std::string& key) {
+  std::map<int64_t, int64_t> h;
+  for (const auto& [k, n] : sums) {
+    size_t bar = k.rfind('|');
+    if (bar == std::string::npos || k.compare(0, bar, key) != 0 || bar != key.size()) continue;
+    AddHistogram(h, k.substr(bar + 1), n);
+  }
+  return h;
+}
+
+std::string TotalsJson(const store::StatCounters& t, const store::StatCounters& ti,
+                       const store::StatCounters& te, int64_t p50, int64_t p95) {
+  auto seconds = [](int64_t s) { return s < 0 ? std::string("null") : std::to_string(s); };
+  return "{\"lists\":" + std::to_string(t[kLists]) + ",\"parcels\":" + std::to_string(t[kParcels]) +
+         ",\"lines\":" + std::to_string(t[kLines]) + ",\"value_cny\":" + Q(Money(t[kValueCny])) +
+         ",\"value_usd\":" + Q(Money(t[kValueUsd])) +
+         ",\"import_value_cny\":" + Q(Money(ti[kValueCny])) +
+         ",\"export_value_cny\":" + Q(Money(te[kValueCny])) +
+         ",\"import_lists\":" + std::to_string(ti[kLists]) +
+         ",\"export_lists\":" + std::to_string(te[kLists]) + ",\"tax_cny\":" + Q(Money(t[kTaxCny])) +
+         ",\"returns\":" + std::to_string(t[kReturns]) +
+         ",\"return_value_cny\":" + Q(Money(t[kReturnValue])) +
+         ",\"risk_hits\":" + std::to_string(t[kRiskHits]) +
+         ",\"refused\":" + std::to_string(t[kRefused]) +
+         ",\"clearance_seconds_p50\":" + seconds(p50) + ",\"clearance_seconds_p95\":" + seconds(p95) +
+         "}";
+}
+
 int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p) {
   int64_t n = 0;
   for (const auto& [b, c] : histogram) n += c;

@@ -107,8 +107,7 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
   store::StatCounters t = total(now), tp = total(before), ty = total(year_ago);
   store::StatCounters ti = now["I"], te = now["E"];
   ASSIGN_OR_RETURN(auto clr, internal::Sum(store, "clr", "", true, filter(month, "")));
-  std::map<int64_t, int64_t> h;
-  for (const auto& [k, n] : clr) internal::AddHistogram(h, k.substr(k.rfind('|') + 1), n);
+  std::map<int64_t, int64_t> h = internal::HistogramOf(clr, "");
   int64_t p50 = internal::Percentile(h, 50), p95 = internal::Percentile(h, 95);
 
   // The summary: one indicator a row.
@@ -146,19 +145,7 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
 
   std::string json = "{\"month\":" + Q(month) + ",\"zone\":" + Q(zone) +
                      ",\"zoneName\":" + Q(r.zone_name) + ",\"generated\":" + Q(r.generated);
-  json += ",\"totals\":{\"lists\":" + std::to_string(t[kLists]) +
-          ",\"parcels\":" + std::to_string(t[kParcels]) + ",\"lines\":" + std::to_string(t[kLines]) +
-          ",\"value_cny\":" + Q(Money(t[kValueCny])) + ",\"value_usd\":" + Q(Money(t[kValueUsd])) +
-          ",\"import_value_cny\":" + Q(Money(ti[kValueCny])) +
-          ",\"export_value_cny\":" + Q(Money(te[kValueCny])) +
-          ",\"import_lists\":" + std::to_string(ti[kLists]) +
-          ",\"export_lists\":" + std::to_string(te[kLists]) + ",\"tax_cny\":" + Q(Money(t[kTaxCny])) +
-          ",\"returns\":" + std::to_string(t[kReturns]) +
-          ",\"return_value_cny\":" + Q(Money(t[kReturnValue])) +
-          ",\"risk_hits\":" + std::to_string(t[kRiskHits]) +
-          ",\"refused\":" + std::to_string(t[kRefused]) +
-          ",\"clearance_seconds_p50\":" + (p50 < 0 ? "null" : std::to_string(p50)) +
-          ",\"clearance_seconds_p95\":" + (p95 < 0 ? "null" : std::to_string(p95)) + "}";
+  json += ",\"totals\":" + internal::TotalsJson(t, ti, te, p50, p95);
   json += ",\"previousMonth\":{\"month\":" + Q(prev) + ",\"value_cny\":" + Q(Money(tp[kValueCny])) +
           ",\"lists\":" + std::to_string(tp[kLists]) + "}";
   json += ",\"previousYear\":{\"month\":" + Q(last_year) +
