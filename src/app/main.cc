@@ -643,7 +643,7 @@ int Main(int argc, char** argv) {
       ->required();
   stats_cmd
       ->add_option("--by", so.query.by,
-                   "day month tradeMode direction country hsChapter ebcCode status zone")
+                   "day month tradeMode direction country hsChapter hsHeading ebcCode status zone")
       ->required();
   stats_cmd->add_option("--from", so.query.from, "first day, YYYY-MM-DD")->required();
   stats_cmd->add_option("--to", so.query.to, "last day (included), YYYY-MM-DD")->required();

@@ -161,8 +161,8 @@ StatusOr<std::string> RunStatsBench(const BenchOptions& o, const std::filesystem
                             "tax_cny",  "parcels",   "lines",
                             "returns",  "risk_hits", "clearance_seconds_p50",
                             "clearance_seconds_p95"};
-  const char* bys[] = {"day",       "month",  "tradeMode", "direction", "country",
-                       "hsChapter", "ebcCode", "status",   "zone"};
+  const char* bys[] = {"day",       "month",     "tradeMode", "direction", "country",
+                       "hsChapter", "hsHeading", "ebcCode",   "status",    "zone"};
   struct Range {
     const char* from;
     const char* to;
@@ -174,7 +174,10 @@ StatusOr<std::string> RunStatsBench(const BenchOptions& o, const std::filesystem
   for (const Range& r : ranges) {
     for (const char* m : measures) {
       for (const char* b : bys) {
-        if (std::string(b) == "status" && std::string(m).starts_with("clearance")) continue;
+        if ((std::string(b) == "status" || std::string(b) == "hsHeading") &&
+            std::string(m).starts_with("clearance")) {
+          continue;
+        }
         stats::Query q;
         q.measure = m;
         q.by = b;

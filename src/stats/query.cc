@@ -241,6 +241,7 @@ constexpr ByDef kBys[] = {
     {"zone", "", "zone", "clr", "zone"},
     {"country", "country", "dim_value", "clr:country", "dim_value"},
     {"hsChapter", "hs", "dim_value2", "clr:hs", "dim_value"},
+    {"hsHeading", "hs", "dim_value", nullptr, nullptr},
     {"status", "status", "dim_value", nullptr, nullptr},
 };
 
@@ -281,6 +282,8 @@ void Name(Row& r, const std::string& by, const Tables& t, const ZoneResolver& zo
     }
   } else if (by == "hsChapter") {
     std::tie(r.name_zh, r.name_en) = t.ChapterName(r.key);
+  } else if (by == "hsHeading") {
+    std::tie(r.name_zh, r.name_en) = t.ChapterName(r.key.substr(0, 2));  // its chapter's
   } else if (by == "zone") {
     if (const Zone* z = t.FindZone(r.key)) {
       r.name_zh = z->name_zh;
@@ -350,8 +353,9 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
     }
   } else {
     if (by->clr_dim == nullptr) {
-      return InvalidArgument(
-          "clearance times are kept for released lists and cannot be grouped by status", "by");
+      return InvalidArgument("clearance times are not kept by " + q.by +
+                                 " (by status: they are times of released lists)",
+                             "by");
     }
     if (!q.ebc_code.empty() && (q.by == "country" || q.by == "hsChapter")) {
       return InvalidArgument(

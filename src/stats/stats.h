@@ -157,7 +157,8 @@ int64_t ClearanceBucketValue(int index);
 struct Query {
   std::string measure;  // lists value_cny value_usd tax_cny parcels lines returns
                         // return_value_cny risk_hits refused clearance_seconds_p50 _p95 _mean
-  std::string by;       // day month tradeMode direction country hsChapter ebcCode status zone
+  std::string by;       // day month tradeMode direction country hsChapter hsHeading ebcCode
+                        // status zone
   std::string from, to;  // YYYY-MM-DD, inclusive
   std::string direction;  // "import", "export" or "" (both)
   std::string trade_mode, ebc_code, zone;
