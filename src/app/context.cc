@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -205,6 +206,23 @@ Status FillDemo(Context& ctx, int64_t parcels) {
   if (parties.HasParseError() || !parties.IsArray())
     return Internal("gen wrote an unreadable parties.json");
   std::printf("Demo tokens (Authorization: Bearer TOKEN):\n");
+  // Overseas warehouses for the e-commerce enterprises (their 9810 lists need one), in
+  // turn from these; parks for every other enterprise, by zone.
+  struct DemoWarehouse {
+    const char* code;
+    const char* name;
+    const char* country;
+    const char* address;
+    int area;
+  };
+  constexpr DemoWarehouse kWarehouses[] = {
+      {"LAX01", "美国洛杉矶海外仓", "502", "1000 Warehouse Way, Los Angeles", 12000},
+      {"FRA01", "德国法兰克福海外仓", "304", "Logistikpark 5, Frankfurt am Main", 8000},
+      {"TYO01", "日本东京海外仓", "116", "Koto-ku 3-1, Tokyo", 5000},
+      {"LON01", "英国伦敦海外仓", "303", "Heathrow Trade Park, London", 6500},
+      {"KUL01", "马来西亚吉隆坡海外仓", "122", "Port Klang Free Zone, Selangor", 4000}};
+  size_t next_warehouse = 0;
+  int nth = 0;
   for (const auto& p : parties.GetArray()) {
     registry::Enterprise e;
     e.code = p["code"].GetString();
@@ -213,11 +231,46 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     // The zone of the enterprise's city (its code's region), as a zone registers them.
     const stats::Zone* zone = ctx.stats_tables->ZoneOfCode(e.code);
     e.zone = zone != nullptr ? zone->id : "demo";
+    if (zone != nullptr && nth++ % 2 == 0) {
+      size_t open = zone->name_zh.find("（") + std::string_view("（").size();
+      e.park = zone->name_zh.substr(open, zone->name_zh.find("）") - open) + "跨境电商产业园";
+    }
     ASSIGN_OR_RETURN(std::string token, ctx.AddEnterprise(e));
+    if (e.HasRole("ebc")) {
+      for (int k = 0; k < 1 + static_cast<int>(next_warehouse % 2); ++k) {
+        const DemoWarehouse& d = kWarehouses[next_warehouse++ % std::size(kWarehouses)];
+        clearance::OverseasWarehouse w;
+        w.ebc_code = e.code;
+        w.code = d.code;
+        w.name = w.operator_name = d.name;
+        w.country = d.country;
+        w.address = d.address;
+        w.area_m2 = Decimal::FromInt(d.area);
+        w.services = {"一件代发", "退货处理"};
+        RETURN_IF_ERROR(ctx.clearance->AddOverseasWarehouse(w));
+      }
+    }
     std::string roles;
     for (const auto& r : e.roles) roles += (roles.empty() ? "" : ",") + r;
     std::printf("  %-20s %-12s %s  %s\n", e.code.c_str(), roles.c_str(), token.c_str(),
                 e.name.c_str());
+  }
+  // The zones' own figures for the evaluation (synthetic, like the rest of the demo).
+  {
+    std::set<std::string> zones;
+    ASSIGN_OR_RETURN(std::vector<registry::Enterprise> all, ctx.store->ListEnterprises());
+    for (const registry::Enterprise& e : all) {
+      if (ctx.stats_tables->FindZone(e.zone) != nullptr) zones.insert(e.zone);
+    }
+    int i = 0;
+    for (const std::string& z : zones) {
+      for (const std::string& year : {g.from.substr(0, 4), g.to.substr(0, 4)}) {
+        stats::ZoneInputs in{z, std::stoi(year), Decimal::FromInt(2000000 + 400000 * i),
+                             8 + 3 * i, 2 + i % 3, i % 3};
+        RETURN_IF_ERROR(stats::PutZoneInputs(*ctx.store, in));
+      }
+      ++i;
+    }
   }
   // Credit levels (令第282号) from the first day: the first e-commerce enterprise is an
   // advanced certified one (inspection at a fifth of the regular rate); a registered
