@@ -265,8 +265,8 @@ Status FillDemo(Context& ctx, int64_t parcels) {
     int i = 0;
     for (const std::string& z : zones) {
       for (const std::string& year : {g.from.substr(0, 4), g.to.substr(0, 4)}) {
-        stats::ZoneInputs in{z, std::stoi(year), Decimal::FromInt(2000000 + 400000 * i),
-                             8 + 3 * i, 2 + i % 3, i % 3};
+        stats::ZoneInputs in{z,         std::stoi(year), Decimal::FromInt(2000000 + 400000 * i),
+                             8 + 3 * i, 2 + i % 3,       i % 3};
         RETURN_IF_ERROR(stats::PutZoneInputs(*ctx.store, in));
       }
       ++i;

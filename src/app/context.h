@@ -65,7 +65,7 @@ struct Context {
   std::shared_ptr<const stats::Tables> stats_tables;
   std::shared_ptr<const stats::ZoneResolver> zones;  // the zone each list counts in
   std::unique_ptr<clearance::StatsSink> stats;       // the rollups (before clearance)
-  std::unique_ptr<clearance::Engine> clearance;       // before intake: intake calls it
+  std::unique_ptr<clearance::Engine> clearance;      // before intake: intake calls it
   std::unique_ptr<intake::Intake> intake;
 
   static StatusOr<std::unique_ptr<Context>> Open(const ContextOptions& options);

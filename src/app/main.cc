@@ -686,8 +686,8 @@ int Main(int argc, char** argv) {
           "precision and recall) or stats (--parcels released lists, 2.5 lines each, a year "
           "of them into the rollups, then every GET /api/v1/stats query shape timed; use "
           "--parcels 4000000 for 10 million lines)")
-      ->check(CLI::IsMember({"intake", "import", "import-http", "export", "summary", "risk",
-                             "stats"}))
+      ->check(
+          CLI::IsMember({"intake", "import", "import-http", "export", "summary", "risk", "stats"}))
       ->capture_default_str();
   bench
       ->add_option("--parcels", bopt.parcels,

@@ -130,8 +130,8 @@ StatusOr<std::string> RunStatsBench(const BenchOptions& o, const std::filesystem
       lines += count;
       l.tax = import ? Decimal::FromUnits(total / 11) : Decimal();
       for (const char* status : {"120", "399", "800"}) {
-        RETURN_IF_ERROR(
-            ctx->stats->Entered(*txn, l, status, std::string(status) == "120" ? l.declared : released));
+        RETURN_IF_ERROR(ctx->stats->Entered(*txn, l, status,
+                                            std::string(status) == "120" ? l.declared : released));
       }
       if (rng.Below(50) == 0) {
         RETURN_IF_ERROR(ctx->stats->RiskHits(*txn, l, {"split_order"}, l.declared));
@@ -139,27 +139,37 @@ StatusOr<std::string> RunStatsBench(const BenchOptions& o, const std::filesystem
     }
     RETURN_IF_ERROR(txn->Commit());
     if (n % 500000 == 0) {
-      std::fprintf(stderr, "bench:   %lld lists, %.0f s\n", static_cast<long long>(n), Since(start));
+      std::fprintf(stderr, "bench:   %lld lists, %.0f s\n", static_cast<long long>(n),
+                   Since(start));
     }
   }
   double rollup_s = Since(start);
 
-  std::fprintf(stderr, "bench: floor: inserting %lld raw lines ...\n", static_cast<long long>(lines));
+  std::fprintf(stderr, "bench: floor: inserting %lld raw lines ...\n",
+               static_cast<long long>(lines));
   std::string floor_db = (dir / "lines.db").string();
   // --parcels 0 with --db: the queries only, over the rollups already in DB.
   double floor_s = lines > 0 ? bench::LineInsertFloorSeconds(floor_lines, floor_db, 20000) : 0;
   floor_lines = {};
   int64_t scan_rows = 0;
-  double scan_s = lines == 0 ? 0 : bench::LineScanFloorSeconds(
-      floor_db,
-      "SELECT country, sum(value), count(*) FROM lines WHERE day BETWEEN 0 AND 364 GROUP BY "
-      "country",
-      &scan_rows);
+  double scan_s = lines == 0
+                      ? 0
+                      : bench::LineScanFloorSeconds(floor_db,
+                                                    "SELECT country, sum(value), count(*) FROM "
+                                                    "lines WHERE day BETWEEN 0 AND 364 GROUP BY "
+                                                    "country",
+                                                    &scan_rows);
 
   std::fprintf(stderr, "bench: queries over the year from the rollups ...\n");
-  const char* measures[] = {"lists",    "value_cny", "value_usd",
-                            "tax_cny",  "parcels",   "lines",
-                            "returns",  "risk_hits", "clearance_seconds_p50",
+  const char* measures[] = {"lists",
+                            "value_cny",
+                            "value_usd",
+                            "tax_cny",
+                            "parcels",
+                            "lines",
+                            "returns",
+                            "risk_hits",
+                            "clearance_seconds_p50",
                             "clearance_seconds_p95"};
   const char* bys[] = {"day",       "month",     "tradeMode", "direction", "country",
                        "hsChapter", "hsHeading", "ebcCode",   "status",    "zone"};
@@ -186,8 +196,8 @@ StatusOr<std::string> RunStatsBench(const BenchOptions& o, const std::filesystem
         double best = 1e9;
         for (int rep = 0; rep < 3; ++rep) {
           auto t0 = std::chrono::steady_clock::now();
-          ASSIGN_OR_RETURN(stats::Answer a, stats::Run(*ctx->store, *ctx->stats_tables,
-                                                       *ctx->zones, q));
+          ASSIGN_OR_RETURN(stats::Answer a,
+                           stats::Run(*ctx->store, *ctx->stats_tables, *ctx->zones, q));
           std::string json = stats::AnswerJson(a);
           best = std::min(best, Since(t0) * 1000);
           if (a.rows.empty()) return Internal(std::string("no rows for ") + m + " by " + b);
@@ -219,19 +229,19 @@ StatusOr<std::string> RunStatsBench(const BenchOptions& o, const std::filesystem
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   char buf[4096];
-  std::snprintf(
-      buf, sizeof buf,
-      "{\"scenario\":\"stats\",\"parcels\":%lld,\"lines\":%lld,\"seconds\":%.3f,"
-      "\"parcels_per_s\":%.0f,\"floor_seconds\":%.3f,\"floor_parcels_per_s\":%.0f,"
-      "\"ratio\":%.3f,\"db_bytes\":%lld,\"queries\":%zu,\"query_ms_p50\":%.2f,"
-      "\"query_ms_p95\":%.2f,\"query_ms_max\":%.2f,\"slowest\":\"%s\","
-      "\"value_by_country_ms\":%.2f,\"scan_floor_ms\":%.1f,\"scan_groups\":%lld,"
-      "\"scan_over_rollup\":%.1f,\"over_50ms\":[%s]}",
-      static_cast<long long>(lists), static_cast<long long>(lines), rollup_s,
-      lists > 0 ? lists / rollup_s : 0.0, floor_s, lists > 0 ? lists / floor_s : 0.0,
-      lists > 0 ? floor_s / rollup_s : 0.0, static_cast<long long>(db_bytes), ms.size(), p50,
-      p95, slowest, slowest_query.c_str(), country_ms, scan_s * 1000,
-      static_cast<long long>(scan_rows), scan_s * 1000 / std::max(country_ms, 0.001), over.c_str());
+  std::snprintf(buf, sizeof buf,
+                "{\"scenario\":\"stats\",\"parcels\":%lld,\"lines\":%lld,\"seconds\":%.3f,"
+                "\"parcels_per_s\":%.0f,\"floor_seconds\":%.3f,\"floor_parcels_per_s\":%.0f,"
+                "\"ratio\":%.3f,\"db_bytes\":%lld,\"queries\":%zu,\"query_ms_p50\":%.2f,"
+                "\"query_ms_p95\":%.2f,\"query_ms_max\":%.2f,\"slowest\":\"%s\","
+                "\"value_by_country_ms\":%.2f,\"scan_floor_ms\":%.1f,\"scan_groups\":%lld,"
+                "\"scan_over_rollup\":%.1f,\"over_50ms\":[%s]}",
+                static_cast<long long>(lists), static_cast<long long>(lines), rollup_s,
+                lists > 0 ? lists / rollup_s : 0.0, floor_s, lists > 0 ? lists / floor_s : 0.0,
+                lists > 0 ? floor_s / rollup_s : 0.0, static_cast<long long>(db_bytes), ms.size(),
+                p50, p95, slowest, slowest_query.c_str(), country_ms, scan_s * 1000,
+                static_cast<long long>(scan_rows), scan_s * 1000 / std::max(country_ms, 0.001),
+                over.c_str());
   return std::string(buf);
 }
 

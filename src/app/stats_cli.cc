@@ -36,8 +36,8 @@ int RunReport(Context& ctx, const StatsCliOptions& o) {
   }
   auto in = ReportInputsOf(ctx);
   if (!in.ok()) return Fail(in.status());
-  auto r = stats::BuildMonthlyReport(*ctx.store, *ctx.stats_tables, *ctx.zones, o.month, o.zone,
-                                     *in);
+  auto r =
+      stats::BuildMonthlyReport(*ctx.store, *ctx.stats_tables, *ctx.zones, o.month, o.zone, *in);
   if (!r.ok()) return Fail(r.status());
   std::string bytes;
   if (o.format == "json") {
@@ -70,7 +70,8 @@ int RunEvaluationShow(Context& ctx, const StatsCliOptions& o) {
     size_t eq = w.find('=');
     auto d = eq == std::string::npos ? StatusOr<Decimal>(InvalidArgument("no value"))
                                      : Decimal::Parse(w.substr(eq + 1));
-    if (!d.ok()) return Fail(InvalidArgument("--weight takes ID=NUMBER, not '" + w + "'", "weight"));
+    if (!d.ok())
+      return Fail(InvalidArgument("--weight takes ID=NUMBER, not '" + w + "'", "weight"));
     weights[w.substr(0, eq)] = *d;
   }
   auto in = ReportInputsOf(ctx);
@@ -84,7 +85,8 @@ int RunEvaluationShow(Context& ctx, const StatsCliOptions& o) {
 
 int RunEvaluationSet(Context& ctx, StatsCliOptions o) {
   auto trade = Decimal::Parse(o.foreign_trade);
-  if (!trade.ok()) return Fail(InvalidArgument("--foreign-trade is an amount in CNY", "foreign-trade"));
+  if (!trade.ok())
+    return Fail(InvalidArgument("--foreign-trade is an amount in CNY", "foreign-trade"));
   o.inputs.foreign_trade_cny = *trade;
   o.inputs.zone = o.zone;
   o.inputs.year = o.year;

@@ -165,7 +165,7 @@ struct Options {
   const Clock* clock = &Clock::System();
   std::shared_ptr<const Vault> vault;
   const tax::TariffTable* tariff = &tax::TariffTable::BuiltIn();
-  const RiskGate* risk = nullptr;  // null: release everything
+  const RiskGate* risk = nullptr;    // null: release everything
   const StatsSink* stats = nullptr;  // null: no statistics
   // A list still missing its order, payment or waybill this long after it was declared
   // is refused (100).

@@ -538,10 +538,10 @@ class EngineImpl : public Engine, private DocumentSteps {
     }
     if (e.row->status != "2") return Status::Ok();
     Facts l = DocFacts(e);
-    for (const char* f : {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo",
-                          "agentCode", "customsCode", "tradeMode", "areaCode", "emsNo",
-                          "assureCode", "freight", "insuredFee", "declTime", "grossWeight",
-                          "country", "currency", "packNo"}) {
+    for (const char* f :
+         {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo", "agentCode",
+          "customsCode", "tradeMode", "areaCode", "emsNo", "assureCode", "freight", "insuredFee",
+          "declTime", "grossWeight", "country", "currency", "packNo"}) {
       l[f] = std::string(h.Get(f));
     }
     l["h:buyerId"] = e.row->buyer_hash;

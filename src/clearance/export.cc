@@ -342,9 +342,9 @@ Status ExportClearance::OnList(store::WriteTxn& txn, const intake::AppliedEntity
   }
   if (e.row->status != "2") return Status::Ok();
   Facts l = steps_->DocFacts(e);
-  for (const char* f : {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo",
-                        "agentCode", "customsCode", "tradeMode", "statisticsFlag", "grossWeight",
-                        "country", "packNo"}) {
+  for (const char* f :
+       {"ebpCode", "ebcCode", "orderNo", "logisticsCode", "logisticsNo", "copNo", "agentCode",
+        "customsCode", "tradeMode", "statisticsFlag", "grossWeight", "country", "packNo"}) {
     l[f] = std::string(h.Get(f));
   }
   for (const ceb::Node* n : e.entity->All("InventoryList")) {

@@ -176,8 +176,8 @@ StatList StatListOf(const Facts& l) {
   s.tax = DecOrZero(l.Get("taxTotal"));
   for (const Fields& ll : l.lines) {
     auto get = [&ll](const char* k) { return FieldOr(ll, k); };
-    s.lines.push_back(StatLine{get("gcode"), get("country"), get("currency"),
-                               DecOrZero(get("totalPrice"))});
+    s.lines.push_back(
+        StatLine{get("gcode"), get("country"), get("currency"), DecOrZero(get("totalPrice"))});
   }
   return s;
 }

@@ -979,8 +979,7 @@ class ServerImpl : public Server {
       }
       q.ebc_code = p->id;
     }
-    ASSIGN_OR_RETURN(stats::Answer a,
-                     stats::Run(*store_, *opt_.stats_tables, *opt_.zones, q));
+    ASSIGN_OR_RETURN(stats::Answer a, stats::Run(*store_, *opt_.stats_tables, *opt_.zones, q));
     return Reply{stats::AnswerJson(a)};
   }
 
@@ -1002,16 +1001,19 @@ class ServerImpl : public Server {
   StatusOr<Reply> GetDocumentList(const httplib::Request& req) {
     ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
     std::string kind = Param(req, "kind");
-    if (!kind.empty() && !IsKnownKind(kind)) return InvalidArgument("unknown kind '" + kind + "'", "kind");
+    if (!kind.empty() && !IsKnownKind(kind))
+      return InvalidArgument("unknown kind '" + kind + "'", "kind");
     ASSIGN_OR_RETURN(int limit, LimitParam(req));
     int64_t before = 0;
     std::string b = Param(req, "before");
     if (!b.empty()) {
-      if (!IsDigits(b) || b.size() > 18) return InvalidArgument("before must be a document id", "before");
+      if (!IsDigits(b) || b.size() > 18)
+        return InvalidArgument("before must be a document id", "before");
       before = std::stoll(b);
     }
-    ASSIGN_OR_RETURN(std::vector<store::DocumentRow> rows,
-                     store_->DocumentsOfParty(IsUser(p) ? std::string() : p.id, kind, before, limit));
+    ASSIGN_OR_RETURN(
+        std::vector<store::DocumentRow> rows,
+        store_->DocumentsOfParty(IsUser(p) ? std::string() : p.id, kind, before, limit));
     std::string out = "{\"documents\":[";
     for (size_t i = 0; i < rows.size(); ++i) {
       const store::DocumentRow& d = rows[i];
@@ -1027,7 +1029,7 @@ class ServerImpl : public Server {
     }
     out += "],\"next\":";
     out += static_cast<int>(rows.size()) == limit && !rows.empty() ? std::to_string(rows.back().id)
-                                                                  : std::string("null");
+                                                                   : std::string("null");
     return Reply{out + "}"};
   }
 
@@ -1082,14 +1084,17 @@ class ServerImpl : public Server {
         return InvalidArgument("weights are id:weight pairs separated by commas", "weights");
       }
       StatusOr<Decimal> d = Decimal::Parse(part.substr(colon + 1));
-      if (!d.ok()) return InvalidArgument("weight of " + std::string(part.substr(0, colon)) + " is not a number", "weights");
+      if (!d.ok())
+        return InvalidArgument(
+            "weight of " + std::string(part.substr(0, colon)) + " is not a number", "weights");
       weights[std::string(part.substr(0, colon))] = *d;
       if (comma == std::string_view::npos) break;
       w.remove_prefix(comma + 1);
     }
     ASSIGN_OR_RETURN(stats::ReportInputs in, ReportInputs());
-    ASSIGN_OR_RETURN(std::string out, stats::EvaluationJson(*store_, *opt_.stats_tables,
-                                                            *opt_.zones, std::stoi(y), weights, in));
+    ASSIGN_OR_RETURN(
+        std::string out,
+        stats::EvaluationJson(*store_, *opt_.stats_tables, *opt_.zones, std::stoi(y), weights, in));
     return Reply{std::move(out)};
   }
 
@@ -1103,7 +1108,8 @@ class ServerImpl : public Server {
     }
     rapidjson::Document d;
     d.Parse(req.body.c_str(), req.body.size());
-    if (d.HasParseError() || !d.IsObject()) return InvalidArgument("the body must be a JSON object");
+    if (d.HasParseError() || !d.IsObject())
+      return InvalidArgument("the body must be a JSON object");
     stats::ZoneInputs in;
     ASSIGN_OR_RETURN(in.zone, StringMember(d, "zone", true));
     auto number = [&](const char* name) -> StatusOr<std::string> {

@@ -178,15 +178,16 @@ StatusOr<std::string> EvaluationJson(store::Store& store, const Tables& tables,
       }
       s = s.RoundTo(1);
       weighted += s.Mul(i.weight);
-      std::string value = !x ? "null" : Q(i.unit == "ratio" ? x->RoundTo(4).ToString(4)
-                                          : i.unit == "CNY"  ? x->RoundTo(2).ToString(2)
-                                                             : x->ToShortString());
-      ind += std::string(ind.empty() ? "" : ",") + "{\"id\":" + Q(i.id) + ",\"name_zh\":" +
-             Q(i.name_zh) + ",\"name_en\":" + Q(i.name_en) + ",\"unit\":" + Q(i.unit) +
-             ",\"source\":" + Q(i.source) + ",\"value\":" + value + ",\"target\":" +
-             (i.target ? Q(i.target->ToShortString()) : "null") + ",\"weight\":" +
-             Q(i.weight.ToShortString()) + ",\"basis\":" + Q(basis) + ",\"score\":" +
-             Q(s.ToString(1)) + "}";
+      std::string value = !x ? "null"
+                             : Q(i.unit == "ratio" ? x->RoundTo(4).ToString(4)
+                                 : i.unit == "CNY" ? x->RoundTo(2).ToString(2)
+                                                   : x->ToShortString());
+      ind += std::string(ind.empty() ? "" : ",") + "{\"id\":" + Q(i.id) +
+             ",\"name_zh\":" + Q(i.name_zh) + ",\"name_en\":" + Q(i.name_en) +
+             ",\"unit\":" + Q(i.unit) + ",\"source\":" + Q(i.source) + ",\"value\":" + value +
+             ",\"target\":" + (i.target ? Q(i.target->ToShortString()) : "null") +
+             ",\"weight\":" + Q(i.weight.ToShortString()) + ",\"basis\":" + Q(basis) +
+             ",\"score\":" + Q(s.ToString(1)) + "}";
     }
     Decimal score = total_weight > Decimal() ? weighted.Div(total_weight).RoundTo(1) : Decimal();
     const Zone* zone = tables.FindZone(z);

@@ -36,15 +36,12 @@ constexpr uint32_t Bit(int counter) { return 1u << counter; }
 // names an enterprise, "~" when they name a trade mode or a zone, else "~~".
 std::string Level(const Filter& f, const std::string& group);
 
-// The cells of `dim` at the Level of `filter` and `group`, summed per group (store::StatQuery's groups), reading
-// month cells for whole months unless `days_only`. With `and_dim_value` the key is
+// The cells of `dim` at the Level of `filter` and `group`, summed per group (store::StatQuery's
+// groups), reading month cells for whole months unless `days_only`. With `and_dim_value` the key is
 // "group|dim_value".
-StatusOr<std::map<std::string, store::StatCounters>> Sum(store::Store& store,
-                                                         const std::string& dim,
-                                                         const std::string& group,
-                                                         bool and_dim_value, const Filter& f,
-                                                         bool days_only = false,
-                                                         uint32_t counters = kAllCounters);
+StatusOr<std::map<std::string, store::StatCounters>> Sum(
+    store::Store& store, const std::string& dim, const std::string& group, bool and_dim_value,
+    const Filter& f, bool days_only = false, uint32_t counters = kAllCounters);
 
 // Adds the ten buckets of a histogram cell (dim value `group`, the bucket index / 10) to
 // `histogram` (bucket value → count).

@@ -14,8 +14,9 @@ using internal::Q;
 std::vector<std::pair<std::string, store::StatCounters>> Top(
     const std::map<std::string, store::StatCounters>& sums, int counter, size_t n) {
   std::vector<std::pair<std::string, store::StatCounters>> v(sums.begin(), sums.end());
-  std::stable_sort(v.begin(), v.end(),
-                   [&](const auto& a, const auto& b) { return a.second[counter] > b.second[counter]; });
+  std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
+    return a.second[counter] > b.second[counter];
+  });
   while (!v.empty() && v.back().second[counter] == 0) v.pop_back();
   if (v.size() > n) v.resize(n);
   return v;
@@ -40,19 +41,19 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   ASSIGN_OR_RETURN(auto by_dir, internal::Sum(store, "", "direction", false, all));
   store::StatCounters ti = by_dir["I"], te = by_dir["E"], t{};
   for (int k = 0; k < store::kStatCounters; ++k) t[k] = ti[k] + te[k];
-  ASSIGN_OR_RETURN(auto clr_all, internal::Sum(store, "clr", "", true, all, false,
-                                                internal::kHistogramCounters));
+  ASSIGN_OR_RETURN(auto clr_all,
+                   internal::Sum(store, "clr", "", true, all, false, internal::kHistogramCounters));
   std::map<int64_t, int64_t> h = internal::HistogramOf(clr_all, "");
 
   std::string out = "{\"from\":" + Q(from) + ",\"to\":" + Q(to) + ",\"zone\":" + Q(zone);
-  out += ",\"totals\":" + internal::TotalsJson(t, ti, te, internal::Percentile(h, 50),
-                                                internal::Percentile(h, 95));
+  out += ",\"totals\":" +
+         internal::TotalsJson(t, ti, te, internal::Percentile(h, 50), internal::Percentile(h, 95));
 
   // The trend by month, import and export.
   ASSIGN_OR_RETURN(auto mi, internal::Sum(store, "", "month", false, imp));
   ASSIGN_OR_RETURN(auto me, internal::Sum(store, "", "month", false, exp));
   ASSIGN_OR_RETURN(auto clr_month, internal::Sum(store, "clr", "month", true, all, false,
-                                                  internal::kHistogramCounters));
+                                                 internal::kHistogramCounters));
   ASSIGN_OR_RETURN(auto hits_month, internal::Sum(store, "", "month", false, all));
   std::vector<std::string> months = internal::Months(from.substr(0, 7), to.substr(0, 7));
   out += ",\"trend\":[";
@@ -115,9 +116,10 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
       const Country* c = tables.FindCountry(code);
       out += std::string(first_c ? "" : ",") + "{\"code\":" + Q(code) +
              ",\"iso2\":" + Q(c ? c->iso2 : "") + ",\"iso3\":" + Q(c ? c->iso3 : "") +
-             ",\"name_zh\":" + Q(c ? c->name_zh : code) + ",\"name_en\":" + Q(c ? c->name_en : code) +
-             ",\"value_cny\":" + Q(Money(n[kValueCny])) + ",\"lists\":" + std::to_string(n[kLists]) +
-             "}";
+             ",\"name_zh\":" + Q(c ? c->name_zh : code) +
+             ",\"name_en\":" + Q(c ? c->name_en : code) +
+             ",\"value_cny\":" + Q(Money(n[kValueCny])) +
+             ",\"lists\":" + std::to_string(n[kLists]) + "}";
       first_c = false;
     }
     out += "]";

@@ -162,13 +162,13 @@ std::string TotalsJson(const store::StatCounters& t, const store::StatCounters& 
          ",\"import_value_cny\":" + Q(Money(ti[kValueCny])) +
          ",\"export_value_cny\":" + Q(Money(te[kValueCny])) +
          ",\"import_lists\":" + std::to_string(ti[kLists]) +
-         ",\"export_lists\":" + std::to_string(te[kLists]) + ",\"tax_cny\":" + Q(Money(t[kTaxCny])) +
-         ",\"returns\":" + std::to_string(t[kReturns]) +
+         ",\"export_lists\":" + std::to_string(te[kLists]) +
+         ",\"tax_cny\":" + Q(Money(t[kTaxCny])) + ",\"returns\":" + std::to_string(t[kReturns]) +
          ",\"return_value_cny\":" + Q(Money(t[kReturnValue])) +
          ",\"risk_hits\":" + std::to_string(t[kRiskHits]) +
          ",\"refused\":" + std::to_string(t[kRefused]) +
-         ",\"clearance_seconds_p50\":" + seconds(p50) + ",\"clearance_seconds_p95\":" + seconds(p95) +
-         "}";
+         ",\"clearance_seconds_p50\":" + seconds(p50) +
+         ",\"clearance_seconds_p95\":" + seconds(p95) + "}";
 }
 
 int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p) {
@@ -393,9 +393,9 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
   }
   // Time groupings list every period of the range, in order, zero (or null) where none.
   if (q.by == "day" || q.by == "month") {
-    std::vector<std::string> keys = q.by == "day" ? internal::Days(q.from, q.to)
-                                                  : internal::Months(q.from.substr(0, 7),
-                                                                     q.to.substr(0, 7));
+    std::vector<std::string> keys = q.by == "day"
+                                        ? internal::Days(q.from, q.to)
+                                        : internal::Months(q.from.substr(0, 7), q.to.substr(0, 7));
     for (const std::string& k : keys) {
       auto it = rows.find(k);
       if (it != rows.end()) {
@@ -419,8 +419,9 @@ StatusOr<Answer> Run(store::Store& store, const Tables& tables, const ZoneResolv
 }
 
 std::string AnswerJson(const Answer& a) {
-  std::string out = "{\"measure\":" + Q(a.measure) + ",\"by\":" + Q(a.by) + ",\"from\":" +
-                    Q(a.from) + ",\"to\":" + Q(a.to) + ",\"unit\":" + Q(a.unit) + ",\"rows\":[";
+  std::string out = "{\"measure\":" + Q(a.measure) + ",\"by\":" + Q(a.by) +
+                    ",\"from\":" + Q(a.from) + ",\"to\":" + Q(a.to) + ",\"unit\":" + Q(a.unit) +
+                    ",\"rows\":[";
   bool first = true;
   for (const Row& r : a.rows) {
     out += first ? "" : ",";

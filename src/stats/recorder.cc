@@ -105,8 +105,8 @@ class Recorder final : public clearance::StatsSink {
       all[kValueCny] += v.cny_total;
       all[kValueUsd] += v.usd_total;
       for (size_t i = 0; i < l.lines.size(); ++i) {
-        for (auto [dim, key] : {std::pair{"country", CountryOf(l, i)},
-                                std::pair{"hs", HeadingOf(l, i)}}) {
+        for (auto [dim, key] :
+             {std::pair{"country", CountryOf(l, i)}, std::pair{"hs", HeadingOf(l, i)}}) {
           store::StatCounters& n = c.At(dim, key);
           n[kLines] += 1;
           n[kValueCny] += v.cny[i];
@@ -220,7 +220,8 @@ int64_t ClearanceBucketValue(int index) {
 
 int64_t ClearanceBucket(int64_t seconds) {
   return ClearanceBucketValue(ClearanceBucketIndex(seconds));
-}std::unique_ptr<clearance::StatsSink> NewRecorder(std::shared_ptr<const Tables> tables,
+}
+std::unique_ptr<clearance::StatsSink> NewRecorder(std::shared_ptr<const Tables> tables,
                                                   std::shared_ptr<const ZoneResolver> zones) {
   return std::make_unique<Recorder>(std::move(tables), std::move(zones));
 }

@@ -113,21 +113,32 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
   // The summary: one indicator a row.
   Section summary("summary", "汇总", "Summary", {{"指标 Indicator", false}, {"数值 Value", true}});
   auto indicator = [&](const char* id, const char* zh_en, const std::string& json,
-                       const std::string& cell) { summary.Add({{"id", Q(id)}, {"value", json}}, {zh_en, cell}); };
-  indicator("lists", "放行清单数 Lists released", std::to_string(t[kLists]), std::to_string(t[kLists]));
-  indicator("parcels", "包裹件数 Parcels", std::to_string(t[kParcels]), std::to_string(t[kParcels]));
+                       const std::string& cell) {
+    summary.Add({{"id", Q(id)}, {"value", json}}, {zh_en, cell});
+  };
+  indicator("lists", "放行清单数 Lists released", std::to_string(t[kLists]),
+            std::to_string(t[kLists]));
+  indicator("parcels", "包裹件数 Parcels", std::to_string(t[kParcels]),
+            std::to_string(t[kParcels]));
   indicator("lines", "商品项数 Goods lines", std::to_string(t[kLines]), std::to_string(t[kLines]));
   indicator("value_cny", "进出口额(元) Value (CNY)", Q(Money(t[kValueCny])), Money(t[kValueCny]));
   indicator("value_usd", "进出口额(美元) Value (USD)", Q(Money(t[kValueUsd])), Money(t[kValueUsd]));
-  indicator("import_value_cny", "进口额(元) Import value (CNY)", Q(Money(ti[kValueCny])), Money(ti[kValueCny]));
-  indicator("export_value_cny", "出口额(元) Export value (CNY)", Q(Money(te[kValueCny])), Money(te[kValueCny]));
-  indicator("import_lists", "进口清单数 Import lists", std::to_string(ti[kLists]), std::to_string(ti[kLists]));
-  indicator("export_lists", "出口清单数 Export lists", std::to_string(te[kLists]), std::to_string(te[kLists]));
+  indicator("import_value_cny", "进口额(元) Import value (CNY)", Q(Money(ti[kValueCny])),
+            Money(ti[kValueCny]));
+  indicator("export_value_cny", "出口额(元) Export value (CNY)", Q(Money(te[kValueCny])),
+            Money(te[kValueCny]));
+  indicator("import_lists", "进口清单数 Import lists", std::to_string(ti[kLists]),
+            std::to_string(ti[kLists]));
+  indicator("export_lists", "出口清单数 Export lists", std::to_string(te[kLists]),
+            std::to_string(te[kLists]));
   indicator("tax_cny", "税款(元) Tax (CNY)", Q(Money(t[kTaxCny])), Money(t[kTaxCny]));
   indicator("returns", "退货数 Returns", std::to_string(t[kReturns]), std::to_string(t[kReturns]));
-  indicator("return_value_cny", "退货金额(元) Returned value (CNY)", Q(Money(t[kReturnValue])), Money(t[kReturnValue]));
-  indicator("risk_hits", "风险命中 Risk hits", std::to_string(t[kRiskHits]), std::to_string(t[kRiskHits]));
-  indicator("refused", "退单数 Lists refused", std::to_string(t[kRefused]), std::to_string(t[kRefused]));
+  indicator("return_value_cny", "退货金额(元) Returned value (CNY)", Q(Money(t[kReturnValue])),
+            Money(t[kReturnValue]));
+  indicator("risk_hits", "风险命中 Risk hits", std::to_string(t[kRiskHits]),
+            std::to_string(t[kRiskHits]));
+  indicator("refused", "退单数 Lists refused", std::to_string(t[kRefused]),
+            std::to_string(t[kRefused]));
   indicator("clearance_seconds_p50", "通关时长中位数(秒) Clearance p50 (s)",
             p50 < 0 ? "null" : std::to_string(p50), p50 < 0 ? "" : std::to_string(p50));
   indicator("clearance_seconds_p95", "通关时长95分位(秒) Clearance p95 (s)",
@@ -156,8 +167,11 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
 
   // Trade modes.
   Section modes("modes", "贸易方式", "Trade modes",
-                {{"方向 Direction", false}, {"贸易方式 Mode", false}, {"清单数 Lists", true},
-                 {"金额(元) Value (CNY)", true}, {"占比 Share", true}});
+                {{"方向 Direction", false},
+                 {"贸易方式 Mode", false},
+                 {"清单数 Lists", true},
+                 {"金额(元) Value (CNY)", true},
+                 {"占比 Share", true}});
   for (const auto& [dir, code] : {std::pair{"import", "I"}, std::pair{"export", "E"}}) {
     ASSIGN_OR_RETURN(auto ms, internal::Sum(store, "", "trade_mode", false, filter(month, code)));
     for (const auto& [mode, n] : ms) {
@@ -176,8 +190,11 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
 
   // Countries, each direction's top ten.
   Section countries("countries", "国家和地区", "Countries and regions",
-                    {{"方向 Direction", false}, {"代码 Code", false}, {"国家(地区) Country", false},
-                     {"清单数 Lists", true}, {"金额(元) Value (CNY)", true}});
+                    {{"方向 Direction", false},
+                     {"代码 Code", false},
+                     {"国家(地区) Country", false},
+                     {"清单数 Lists", true},
+                     {"金额(元) Value (CNY)", true}});
   for (const auto& [dir, code] : {std::pair{"import", "I"}, std::pair{"export", "E"}}) {
     ASSIGN_OR_RETURN(auto cs,
                      internal::Sum(store, "country", "dim_value", false, filter(month, code)));
@@ -190,16 +207,19 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
                      {"name_en", Q(en)},
                      {"lists", std::to_string(n[kLists])},
                      {"value_cny", Q(Money(n[kValueCny]))}},
-                    {std::string(dir) == "import" ? "进口 import" : "出口 export", c,
-                     zh + " " + en, std::to_string(n[kLists]), Money(n[kValueCny])});
+                    {std::string(dir) == "import" ? "进口 import" : "出口 export", c, zh + " " + en,
+                     std::to_string(n[kLists]), Money(n[kValueCny])});
     }
   }
   json += ",\"countries\":" + countries.Json();
 
   // Categories (HS chapters).
   Section chapters("chapters", "商品类别", "Categories (HS chapters)",
-                   {{"章 Chapter", false}, {"名称 Name", false}, {"清单数 Lists", true},
-                    {"商品项数 Lines", true}, {"金额(元) Value (CNY)", true}});
+                   {{"章 Chapter", false},
+                    {"名称 Name", false},
+                    {"清单数 Lists", true},
+                    {"商品项数 Lines", true},
+                    {"金额(元) Value (CNY)", true}});
   ASSIGN_OR_RETURN(auto hs, internal::Sum(store, "hs", "dim_value2", false, filter(month, "")));
   for (const auto& [c, n] : Top(hs, kTopN)) {
     auto [zh, en] = tables.ChapterName(c);
@@ -216,7 +236,9 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
 
   // Enterprises.
   Section ents("enterprises", "重点企业", "Top enterprises",
-               {{"企业代码 Code", false}, {"企业名称 Name", false}, {"清单数 Lists", true},
+               {{"企业代码 Code", false},
+                {"企业名称 Name", false},
+                {"清单数 Lists", true},
                 {"金额(元) Value (CNY)", true}});
   ASSIGN_OR_RETURN(auto by_ebc, internal::Sum(store, "", "ebc", false, filter(month, "")));
   for (const auto& [c, n] : Top(by_ebc, kTopN)) {
@@ -231,8 +253,11 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
 
   // Overseas warehouses of the zone's enterprises.
   Section whs("overseasWarehouses", "海外仓", "Overseas warehouses",
-              {{"企业代码 Enterprise", false}, {"仓库代码 Code", false}, {"名称 Name", false},
-               {"国家(地区) Country", false}, {"面积(㎡) Area (m²)", true}});
+              {{"企业代码 Enterprise", false},
+               {"仓库代码 Code", false},
+               {"名称 Name", false},
+               {"国家(地区) Country", false},
+               {"面积(㎡) Area (m²)", true}});
   Decimal area;
   int count = 0;
   for (const clearance::OverseasWarehouse& w : in.warehouses) {
@@ -256,7 +281,9 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
 
   // Parks: the enterprises registered in each, and their trade this month.
   Section parks("parks", "园区", "Parks",
-                {{"园区 Park", false}, {"企业数 Enterprises", true}, {"清单数 Lists", true},
+                {{"园区 Park", false},
+                 {"企业数 Enterprises", true},
+                 {"清单数 Lists", true},
                  {"金额(元) Value (CNY)", true}});
   std::map<std::string, std::pair<int, store::StatCounters>> by_park;
   for (const registry::Enterprise& e : in.enterprises) {

@@ -155,19 +155,19 @@ int64_t ClearanceBucketValue(int index);
 // ---------------------------------------------------------------- queries
 
 struct Query {
-  std::string measure;  // lists value_cny value_usd tax_cny parcels lines returns
-                        // return_value_cny risk_hits refused clearance_seconds_p50 _p95 _mean
-  std::string by;       // day month tradeMode direction country hsChapter hsHeading ebcCode
-                        // status zone
-  std::string from, to;  // YYYY-MM-DD, inclusive
+  std::string measure;    // lists value_cny value_usd tax_cny parcels lines returns
+                          // return_value_cny risk_hits refused clearance_seconds_p50 _p95 _mean
+  std::string by;         // day month tradeMode direction country hsChapter hsHeading ebcCode
+                          // status zone
+  std::string from, to;   // YYYY-MM-DD, inclusive
   std::string direction;  // "import", "export" or "" (both)
   std::string trade_mode, ebc_code, zone;
 };
 
 struct Row {
   std::string key;
-  std::string value;   // JSON: a number, or a quoted decimal string for money
-  int64_t raw = 0;     // for ordering: counts, seconds or money units
+  std::string value;             // JSON: a number, or a quoted decimal string for money
+  int64_t raw = 0;               // for ordering: counts, seconds or money units
   std::string name_zh, name_en;  // of countries, chapters, zones, enterprises, if known
   std::string iso2, iso3;        // of countries
 };

@@ -4,6 +4,8 @@
 // ranges that start and end mid-month, answered from the cells, is held against the same
 // figures computed here from the lists themselves. Also: the tables, the percentile rule,
 // the errors that name their parameter, the monthly report and the evaluation.
+#include "stats/stats.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -12,7 +14,6 @@
 
 #include "intake/test_env.h"
 #include "stats/internal.h"
-#include "stats/stats.h"
 
 namespace shumao::stats {
 namespace {
@@ -296,20 +297,27 @@ class StatsTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(StatsTest, EveryMeasureAndGroupingEqualsARecomputationFromTheLists) {
   Generate(1500);
-  const char* measures[] = {"lists",     "parcels", "lines",    "value_cny",
-                            "value_usd", "tax_cny", "returns",  "risk_hits",
-                            "clearance_seconds_p50", "clearance_seconds_p95"};
-  const char* bys[] = {"day",     "month",     "tradeMode", "direction", "ebcCode",
-                       "zone",    "country",   "hsChapter", "hsHeading", "status"};
+  const char* measures[] = {"lists",
+                            "parcels",
+                            "lines",
+                            "value_cny",
+                            "value_usd",
+                            "tax_cny",
+                            "returns",
+                            "risk_hits",
+                            "clearance_seconds_p50",
+                            "clearance_seconds_p95"};
+  const char* bys[] = {"day",  "month",   "tradeMode", "direction", "ebcCode",
+                       "zone", "country", "hsChapter", "hsHeading", "status"};
   struct Range {
     const char* from;
     const char* to;
   };
-  const Range ranges[] = {{"2025-11-01", "2026-12-31"},  // whole months only
-                          {"2025-11-17", "2026-10-09"},  // partial months at both ends
-                          {"2026-02-03", "2026-02-21"},  // inside one month
-                          {"2026-04-02", "2026-06-29"},  // a day into each end month
-                          {"2026-03-05", "2026-03-05"}}; // one day
+  const Range ranges[] = {{"2025-11-01", "2026-12-31"},   // whole months only
+                          {"2025-11-17", "2026-10-09"},   // partial months at both ends
+                          {"2026-02-03", "2026-02-21"},   // inside one month
+                          {"2026-04-02", "2026-06-29"},   // a day into each end month
+                          {"2026-03-05", "2026-03-05"}};  // one day
   int compared = 0;
   for (const Range& r : ranges) {
     for (const char* m : measures) {

@@ -63,7 +63,8 @@ StatusOr<std::shared_ptr<const Tables>> Tables::Load(std::string_view fx_rates,
     t->rates_[r["currency"]].push_back(Rate{r["from"], *cny});
   }
   for (auto& [c, list] : t->rates_) {
-    std::sort(list.begin(), list.end(), [](const Rate& a, const Rate& b) { return a.from < b.from; });
+    std::sort(list.begin(), list.end(),
+              [](const Rate& a, const Rate& b) { return a.from < b.from; });
   }
   ASSIGN_OR_RETURN(auto zs, Rows(zones, "zones.csv"));
   for (auto& z : zs) t->zones_.push_back(Zone{z["zone"], z["region"], z["name_zh"], z["name_en"]});

@@ -93,8 +93,8 @@ StatusOr<std::string> StatScanSql(std::string_view group, uint32_t counters, uin
     if (counters & (1u << i)) sql += ", n" + std::to_string(i);
   }
   auto p = [&](int i) { return Param(placeholder, i); };
-  sql += " FROM stat_cells WHERE dim = " + p(1) + " AND grain = " + p(2) + " AND period >= " +
-         p(3) + " AND period <= " + p(4);
+  sql += " FROM stat_cells WHERE dim = " + p(1) + " AND grain = " + p(2) +
+         " AND period >= " + p(3) + " AND period <= " + p(4);
   const char* columns[] = {"direction", "trade_mode", "zone", "ebc"};
   int next = 5;
   for (int i = 0; i < 4; ++i) {
