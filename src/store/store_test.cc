@@ -435,8 +435,7 @@ TEST_P(StoreTest, DocumentsByStatusFiltersByKindTypeStatusAndTimeAndPagesById) {
 }
 
 StatCell Cell(std::string dim, std::string grain, std::string period, std::string direction,
-              std::string mode, std::string ebc, std::string value, int64_t lists,
-              int64_t money) {
+              std::string mode, std::string ebc, std::string value, int64_t lists, int64_t money) {
   StatCell c;
   c.dim = std::move(dim);
   c.grain = std::move(grain);

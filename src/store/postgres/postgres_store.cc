@@ -369,8 +369,7 @@ const Query& StatUpsert() {
 }
 
 // Made on first use per (group column, counters) and kept (the Query points into it).
-StatusOr<const Query*> StatScanFor(const std::string& group, uint32_t counters,
-                                   uint32_t filters) {
+StatusOr<const Query*> StatScanFor(const std::string& group, uint32_t counters, uint32_t filters) {
   struct Named {
     std::string name, sql;
     Query q;
@@ -582,7 +581,6 @@ class PostgresWriteTxn final : public TrackedWriteTxn {
     }
     return Status::Ok();
   }
-
 
   StatusOr<std::optional<DocumentRow>> FindDocumentById(int64_t id) override {
     RETURN_IF_ERROR(Usable());
@@ -817,19 +815,15 @@ class PostgresStore final : public Store {
     });
   }
 
-
   StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
                                                       const std::string& kind, int64_t before_id,
                                                       int limit) override {
     if (limit <= 0) return std::vector<DocumentRow>();
     std::string pattern = PartiesLikePattern(party);
     return pool_.With([&](Connection& c) -> StatusOr<std::vector<DocumentRow>> {
-      ASSIGN_OR_RETURN(Result r, c.Run(kDocumentsOfParty, Params()
-                                                              .Text(party)
-                                                              .Text(pattern)
-                                                              .Text(kind)
-                                                              .Int(before_id)
-                                                              .Int(limit)));
+      ASSIGN_OR_RETURN(
+          Result r, c.Run(kDocumentsOfParty,
+                          Params().Text(party).Text(pattern).Text(kind).Int(before_id).Int(limit)));
       std::vector<DocumentRow> out;
       out.reserve(r.Rows());
       for (int i = 0; i < r.Rows(); ++i) out.push_back(ReadDocument(r, i));

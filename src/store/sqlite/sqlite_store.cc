@@ -120,7 +120,8 @@ class Statement {
   // Valid until the next Step.
   std::string_view ColView(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p != nullptr ? std::string_view(p, sqlite3_column_bytes(stmt_, col)) : std::string_view();
+    return p != nullptr ? std::string_view(p, sqlite3_column_bytes(stmt_, col))
+                        : std::string_view();
   }
 
  private:
@@ -713,7 +714,6 @@ class SqliteStore final : public Store {
       return fold.Done();
     });
   }
-
 
   StatusOr<std::vector<DocumentRow>> DocumentsOfParty(const std::string& party,
                                                       const std::string& kind, int64_t before_id,
