@@ -447,6 +447,17 @@ class Api:
             return e.code, e.read().decode("utf-8", "replace")
 
 
+def api_put(api, path, obj, token):
+    req = urllib.request.Request(api.base + path, data=json.dumps(obj).encode(), method="PUT",
+                                 headers={"Authorization": f"Bearer {token}",
+                                          "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -913,6 +924,47 @@ def one_pass(api, shumao, work, g, db, registered, token, ingest_out, args):
         leaked = st == 200 and any(not is_zero(r["value"]) for r in body.get("rows", []))
         ck.same(grp, f"agent-only enterprise {agent}: sees no e-commerce enterprise's lists (HTTP {st})",
                 leaked, False)
+
+    # The other statistics endpoints' rights, and the evaluation's inputs.
+    st, body = api.get("/api/v1/overview")
+    ck.same(grp, "overview without a token (no --public-overview): HTTP status", st, 401)
+    st, body = api.get(f"/api/v1/overview?from={FROM}&to={TO}", token)
+    ck.same(grp, "overview as customs lists enterprises", st == 200 and bool(body.get("enterprises")), True)
+    st, body = api.get(f"/api/v1/overview?from={FROM}&to={TO}", own)
+    ck.same(grp, "overview as an enterprise: no enterprises", st == 200 and "enterprises" not in body, True)
+    ck.same(grp, "overview totals.lists = recount", body.get("totals", {}).get("lists") if st == 200 else st,
+            sum(rc.query("lists", "direction", FROM, TO, {})[0].values()))
+    st, _ = api.get("/api/v1/reports/monthly?month=2026-06", own)
+    ck.same(grp, "monthly report as an enterprise: HTTP status", st, 403)
+    st, _ = api.get("/api/v1/evaluation?year=2026", own)
+    ck.same(grp, "evaluation as an enterprise: HTTP status", st, 403)
+    commerce = json.loads(run([shumao, "user", "add", "--db", db, "--department", "commerce", "--name", "c1"],
+                              capture_output=True, text=True).stdout)["token"]
+    zone = next(r["zone"] for r in registered.values() if r["zone"])
+    inputs = {"zone": zone, "year": 2026, "foreignTradeCny": "900000000", "highTech": 17, "parks": 4,
+              "policyCases": 2}
+    st, _ = api_put(api, "/api/v1/evaluation/inputs", inputs, token)
+    ck.same(grp, "evaluation inputs as customs: HTTP status", st, 403)
+    st, _ = api_put(api, "/api/v1/evaluation/inputs", dict(inputs, highTech=-1), commerce)
+    ck.same(grp, "evaluation inputs with a negative count: HTTP status", st, 400)
+    st, _ = api_put(api, "/api/v1/evaluation/inputs", inputs, commerce)
+    ck.same(grp, "evaluation inputs as commerce: HTTP status", st, 200)
+    st, body = api.get("/api/v1/evaluation?year=2026", token)
+    z = next((x for x in body.get("zones", []) if x["zone"] == zone), {}) if st == 200 else {}
+    high = next((i["value"] for i in z.get("indicators", []) if i["id"] == "high_tech"), None)
+    ck.same(grp, f"evaluation of {zone}: inputs entered, high_tech", (z.get("inputsEntered"), high), (True, "17"))
+    # The portal's list: only the enterprise's own documents, newest first, paged with before.
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    mine = {r[0] for r in con.execute("SELECT id FROM documents WHERE parties LIKE ? AND deleted = 0",
+                                      (f"%,{ebc},%",))}
+    con.close()
+    st, page1 = api.get("/api/v1/documents?limit=50", own)
+    ids = [d["id"] for d in page1.get("documents", [])] if st == 200 else []
+    st2, page2 = api.get(f"/api/v1/documents?limit=50&before={page1.get('next')}", own) if ids else (0, {})
+    ids2 = [d["id"] for d in page2.get("documents", [])] if st2 == 200 else []
+    ck.same(grp, "documents of an enterprise: its own, newest first, page 2 older",
+            (bool(ids), set(ids + ids2) <= mine, ids == sorted(ids, reverse=True),
+             not ids2 or max(ids2) < min(ids)), (True, True, True, True))
 
     say(f"{ck.queries} queries compared")
     report_checks(ck, api, shumao, work, db, token, rc)

@@ -897,10 +897,6 @@ class ServerImpl : public Server {
     return std::optional<registry::Principal>(p);
   }
 
-  static std::string Param(const httplib::Request& req, const char* name) {
-    return req.has_param(name) ? req.get_param_value(name) : std::string();
-  }
-
   // Today in Beijing, and a year back (the overview's default range).
   static std::pair<std::string, std::string> LastYear() {
     Timestamp now = Clock::System().Now();
@@ -957,18 +953,18 @@ class ServerImpl : public Server {
   StatusOr<Reply> GetStats(const httplib::Request& req) {
     ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
     stats::Query q;
-    q.measure = Param(req, "measure");
-    q.by = Param(req, "by");
-    q.from = Param(req, "from");
-    q.to = Param(req, "to");
+    q.measure = req.get_param_value("measure");
+    q.by = req.get_param_value("by");
+    q.from = req.get_param_value("from");
+    q.to = req.get_param_value("to");
     if (q.measure.empty()) return InvalidArgument("measure is required", "measure");
     if (q.by.empty()) return InvalidArgument("by is required", "by");
     if (q.from.empty()) return InvalidArgument("from is required (YYYY-MM-DD)", "from");
     if (q.to.empty()) return InvalidArgument("to is required (YYYY-MM-DD)", "to");
-    q.direction = Param(req, "direction");
-    q.trade_mode = Param(req, "tradeMode");
-    q.ebc_code = Param(req, "ebcCode");
-    q.zone = Param(req, "zone");
+    q.direction = req.get_param_value("direction");
+    q.trade_mode = req.get_param_value("tradeMode");
+    q.ebc_code = req.get_param_value("ebcCode");
+    q.zone = req.get_param_value("zone");
     if (!p) {
       if (!q.ebc_code.empty() || q.by == "ebcCode") {
         return Status(Code::kUnauthenticated, "figures by enterprise need a token");
@@ -987,12 +983,12 @@ class ServerImpl : public Server {
   StatusOr<Reply> GetOverview(const httplib::Request& req) {
     ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
     auto [from, to] = LastYear();
-    if (!Param(req, "from").empty()) from = Param(req, "from");
-    if (!Param(req, "to").empty()) to = Param(req, "to");
+    if (!req.get_param_value("from").empty()) from = req.get_param_value("from");
+    if (!req.get_param_value("to").empty()) to = req.get_param_value("to");
     bool departments = p && IsUser(*p);
     ASSIGN_OR_RETURN(std::string out,
                      stats::OverviewJson(*store_, *opt_.stats_tables, *opt_.zones, from, to,
-                                         Param(req, "zone"), departments));
+                                         req.get_param_value("zone"), departments));
     return Reply{std::move(out)};
   }
 
@@ -1000,12 +996,12 @@ class ServerImpl : public Server {
   // enterprise: those it is a party to; a department: all). No personal data.
   StatusOr<Reply> GetDocumentList(const httplib::Request& req) {
     ASSIGN_OR_RETURN(registry::Principal p, Authenticate(req));
-    std::string kind = Param(req, "kind");
+    std::string kind = req.get_param_value("kind");
     if (!kind.empty() && !IsKnownKind(kind))
       return InvalidArgument("unknown kind '" + kind + "'", "kind");
     ASSIGN_OR_RETURN(int limit, LimitParam(req));
     int64_t before = 0;
-    std::string b = Param(req, "before");
+    std::string b = req.get_param_value("before");
     if (!b.empty()) {
       if (!IsDigits(b) || b.size() > 18)
         return InvalidArgument("before must be a document id", "before");
@@ -1047,16 +1043,16 @@ class ServerImpl : public Server {
     ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
     if (!p) return Status(Code::kUnauthenticated, "the monthly report needs a token");
     if (!IsUser(*p)) return Denied("the monthly report is for the zone's departments");
-    std::string month = Param(req, "month");
+    std::string month = req.get_param_value("month");
     if (month.empty()) return InvalidArgument("month is required (YYYY-MM)", "month");
-    std::string format = Param(req, "format").empty() ? "json" : Param(req, "format");
+    std::string format = req.get_param_value("format").empty() ? "json" : req.get_param_value("format");
     if (format != "json" && format != "csv" && format != "xlsx") {
       return InvalidArgument("format must be json, csv or xlsx", "format");
     }
     ASSIGN_OR_RETURN(stats::ReportInputs in, ReportInputs());
     ASSIGN_OR_RETURN(stats::MonthlyReport r,
                      stats::BuildMonthlyReport(*store_, *opt_.stats_tables, *opt_.zones, month,
-                                               Param(req, "zone"), in));
+                                               req.get_param_value("zone"), in));
     if (format == "csv") return Reply{stats::ReportCsv(r), "text/csv; charset=utf-8"};
     if (format == "xlsx") {
       ASSIGN_OR_RETURN(std::string bytes, stats::ReportXlsx(r));
@@ -1071,7 +1067,7 @@ class ServerImpl : public Server {
     ASSIGN_OR_RETURN(std::optional<registry::Principal> p, StatsCaller(req));
     if (!p) return Status(Code::kUnauthenticated, "the evaluation needs a token");
     if (!IsUser(*p)) return Denied("the zone evaluation is for departments");
-    std::string y = Param(req, "year");
+    std::string y = req.get_param_value("year");
     if (y.empty()) y = FormatIso(Clock::System().Now()).substr(0, 4);
     if (!IsDigits(y) || y.size() != 4) return InvalidArgument("year must be YYYY", "year");
     std::map<std::string, Decimal> weights;
