@@ -144,9 +144,10 @@ struct StatList {
 class StatsSink {
  public:
   virtual ~StatsSink() = default;
-  // The list entered `status` ("120", "300", "399", "500", "800", "899", "100") at t.
-  virtual Status Entered(store::WriteTxn& txn, const StatList& list, std::string_view status,
-                         Timestamp t) const = 0;
+  // The list entered `statuses` ("120", "300", "399", "500", "800", "899", "100"), in order,
+  // at t (one move: matched, concluded and released together, say).
+  virtual Status Entered(store::WriteTxn& txn, const StatList& list,
+                         const std::vector<std::string>& statuses, Timestamp t) const = 0;
   // The goods of a return arrived (import) or were tallied (export): `returned` is the list
   // with only the returned lines, each total_price the declared price times the quantity
   // returned; `tax` CNY is not levied.

@@ -381,11 +381,10 @@ class EngineImpl : public Engine, private DocumentSteps {
     RETURN_IF_ERROR(txn.SetDocumentStatus(id, status, steps.back().second, t.millis, alt_key));
     doc["status"] = status;
     if (opt_.stats != nullptr && doc.Get("kind") == "inventories") {
-      StatList sl = StatListOf(doc);
-      for (const auto& step : steps) {
-        RETURN_IF_ERROR(
-            opt_.stats->Entered(txn, sl, step.first.starts_with('-') ? "100" : step.first, t));
-      }
+      std::vector<std::string> entered;
+      for (const auto& step : steps)
+        entered.push_back(step.first.starts_with('-') ? "100" : step.first);
+      RETURN_IF_ERROR(opt_.stats->Entered(txn, StatListOf(doc), entered, t));
     }
     // A refused list (not one its sender cancelled) counts against the enterprise's credit.
     if (status == "100" && opt_.risk != nullptr && doc.Get("kind") == "inventories" &&

@@ -75,12 +75,58 @@ class Recorder final : public clearance::StatsSink {
   Recorder(std::shared_ptr<const Tables> tables, std::shared_ptr<const ZoneResolver> zones)
       : tables_(std::move(tables)), zones_(std::move(zones)) {}
 
-  Status Entered(store::WriteTxn& txn, const clearance::StatList& l, std::string_view status,
-                 Timestamp t) const override {
+  Status Entered(store::WriteTxn& txn, const clearance::StatList& l,
+                 const std::vector<std::string>& statuses, Timestamp t) const override {
+    if (!InScope(l.direction, l.trade_mode) || statuses.empty()) return Status::Ok();
+    // One set of cells and values for the whole move.
+    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
+    ASSIGN_OR_RETURN(Values v, ValuesOf(l, c.day()));
+    for (const std::string& status : statuses) Enter(c, l, v, status, t);
+    return txn.AddStatCells(c.Done());
+  }
+
+  Status Returned(store::WriteTxn& txn, const clearance::StatList& l, Decimal tax,
+                  Timestamp t) const override {
     if (!InScope(l.direction, l.trade_mode)) return Status::Ok();
     Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
     ASSIGN_OR_RETURN(Values v, ValuesOf(l, c.day()));
-    store::StatCounters& st = c.At("status", std::string(status));
+    auto add = [&](store::StatCounters& n, int64_t value) {
+      n[kReturns] += 1;
+      n[kReturnValue] += value;
+      n[kTaxCny] -= Units(tax);
+    };
+    add(c.At("", ""), v.cny_total);
+    if (!l.lines.empty()) {
+      add(c.At("country", CountryOf(l, 0)), v.cny_total);
+      add(c.At("hs", HeadingOf(l, 0)), v.cny_total);
+    }
+    return txn.AddStatCells(c.Done());
+  }
+
+  Status RiskHits(store::WriteTxn& txn, const clearance::StatList& l,
+                  const std::vector<std::string>& rules, Timestamp t) const override {
+    if (!InScope(l.direction, l.trade_mode) || rules.empty()) return Status::Ok();
+    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
+    auto hits = static_cast<int64_t>(rules.size());
+    c.At("", "")[kRiskHits] += hits;
+    if (!l.lines.empty()) {
+      c.At("country", CountryOf(l, 0))[kRiskHits] += hits;
+      c.At("hs", HeadingOf(l, 0))[kRiskHits] += hits;
+    }
+    for (const std::string& r : rules) c.At("rule", r)[kRiskHits] += 1;
+    return txn.AddStatCells(c.Done());
+  }
+
+ private:
+  struct Values {
+    std::vector<int64_t> cny, usd;
+    int64_t cny_total = 0, usd_total = 0;
+  };
+
+  // The counters of one status the list entered.
+  static void Enter(Cells& c, const clearance::StatList& l, const Values& v,
+                    const std::string& status, Timestamp t) {
+    store::StatCounters& st = c.At("status", status);
     st[kLists] += 1;
     st[kParcels] += l.packs;
     st[kLines] += static_cast<int64_t>(l.lines.size());
@@ -125,46 +171,7 @@ class Recorder final : public clearance::StatsSink {
         c.At("clr:hs", HeadingOf(l, 0).substr(0, 2) + "|" + group)[slot] += 1;
       }
     }
-    return txn.AddStatCells(c.Done());
   }
-
-  Status Returned(store::WriteTxn& txn, const clearance::StatList& l, Decimal tax,
-                  Timestamp t) const override {
-    if (!InScope(l.direction, l.trade_mode)) return Status::Ok();
-    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
-    ASSIGN_OR_RETURN(Values v, ValuesOf(l, c.day()));
-    auto add = [&](store::StatCounters& n, int64_t value) {
-      n[kReturns] += 1;
-      n[kReturnValue] += value;
-      n[kTaxCny] -= Units(tax);
-    };
-    add(c.At("", ""), v.cny_total);
-    if (!l.lines.empty()) {
-      add(c.At("country", CountryOf(l, 0)), v.cny_total);
-      add(c.At("hs", HeadingOf(l, 0)), v.cny_total);
-    }
-    return txn.AddStatCells(c.Done());
-  }
-
-  Status RiskHits(store::WriteTxn& txn, const clearance::StatList& l,
-                  const std::vector<std::string>& rules, Timestamp t) const override {
-    if (!InScope(l.direction, l.trade_mode) || rules.empty()) return Status::Ok();
-    Cells c(l, zones_->ZoneOf(l.ebc_code, l.agent_code), t);
-    auto hits = static_cast<int64_t>(rules.size());
-    c.At("", "")[kRiskHits] += hits;
-    if (!l.lines.empty()) {
-      c.At("country", CountryOf(l, 0))[kRiskHits] += hits;
-      c.At("hs", HeadingOf(l, 0))[kRiskHits] += hits;
-    }
-    for (const std::string& r : rules) c.At("rule", r)[kRiskHits] += 1;
-    return txn.AddStatCells(c.Done());
-  }
-
- private:
-  struct Values {
-    std::vector<int64_t> cny, usd;
-    int64_t cny_total = 0, usd_total = 0;
-  };
 
   // Each line's value in CNY and USD at the day's rates, to the 0.00001.
   StatusOr<Values> ValuesOf(const clearance::StatList& l, const std::string& day) const {

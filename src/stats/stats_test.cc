@@ -164,8 +164,14 @@ class StatsTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(txn.ok());
       for (size_t i = b; i < std::min(samples_.size(), b + 50); ++i) {
         const Sample& s = samples_[i];
-        for (const auto& [st, t] : s.statuses) {
-          ASSERT_TRUE(recorder_->Entered(**txn, s.list, st, t).ok());
+        // The statuses of one time in one move, as the clearance engine reports them.
+        for (size_t k = 0; k < s.statuses.size();) {
+          std::vector<std::string> move;
+          Timestamp t = s.statuses[k].second;
+          for (; k < s.statuses.size() && s.statuses[k].second == t; ++k) {
+            move.push_back(s.statuses[k].first);
+          }
+          ASSERT_TRUE(recorder_->Entered(**txn, s.list, move, t).ok());
         }
         if (!s.hits.empty()) {
           ASSERT_TRUE(recorder_->RiskHits(**txn, s.list, s.hits, s.hit_at).ok());
