@@ -57,6 +57,14 @@ std::map<int64_t, int64_t> HistogramOf(const std::map<std::string, store::StatCo
 std::string TotalsJson(const store::StatCounters& t, const store::StatCounters& ti,
                        const store::StatCounters& te, int64_t p50, int64_t p95);
 
+// The keys of `sums` with the largest `counter`, at most `n`, largest first (ties in key
+// order); keys whose counter is 0 are left out.
+std::vector<std::pair<std::string, store::StatCounters>> Top(
+    const std::map<std::string, store::StatCounters>& sums, int counter, size_t n);
+
+// Seconds as JSON: the number, or null for -1 (no list).
+std::string SecondsJson(int64_t s);
+
 // The nearest-rank percentile (p in percent) of a histogram bucket → count; -1 when empty.
 int64_t Percentile(const std::map<int64_t, int64_t>& histogram, int p);
 

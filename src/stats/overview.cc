@@ -11,18 +11,6 @@ using internal::Money;
 using internal::Q;
 
 // The top `n` keys of `sums` by one counter, largest first.
-std::vector<std::pair<std::string, store::StatCounters>> Top(
-    const std::map<std::string, store::StatCounters>& sums, int counter, size_t n) {
-  std::vector<std::pair<std::string, store::StatCounters>> v(sums.begin(), sums.end());
-  std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
-    return a.second[counter] > b.second[counter];
-  });
-  while (!v.empty() && v.back().second[counter] == 0) v.pop_back();
-  if (v.size() > n) v.resize(n);
-  return v;
-}
-
-std::string Seconds(int64_t s) { return s < 0 ? "null" : std::to_string(s); }
 
 }  // namespace
 
@@ -69,8 +57,8 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   for (size_t i = 0; i < months.size(); ++i) {
     std::map<int64_t, int64_t> hm = internal::HistogramOf(clr_month, months[i]);
     out += std::string(i ? "," : "") + "{\"month\":" + Q(months[i]) +
-           ",\"p50\":" + Seconds(internal::Percentile(hm, 50)) +
-           ",\"p95\":" + Seconds(internal::Percentile(hm, 95)) + "}";
+           ",\"p50\":" + internal::SecondsJson(internal::Percentile(hm, 50)) +
+           ",\"p95\":" + internal::SecondsJson(internal::Percentile(hm, 95)) + "}";
   }
   out += "]";
 
@@ -112,7 +100,7 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
     out += std::string(first ? "" : ",") + Q(dir) + ":[";
     first = false;
     bool first_c = true;
-    for (const auto& [code, n] : Top(cs, kValueCny, 60)) {
+    for (const auto& [code, n] : internal::Top(cs, kValueCny, 60)) {
       const Country* c = tables.FindCountry(code);
       out += std::string(first_c ? "" : ",") + "{\"code\":" + Q(code) +
              ",\"iso2\":" + Q(c ? c->iso2 : "") + ",\"iso3\":" + Q(c ? c->iso3 : "") +
@@ -130,7 +118,7 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   ASSIGN_OR_RETURN(auto chapters, internal::Sum(store, "hs", "dim_value2", false, all));
   out += ",\"chapters\":[";
   first = true;
-  for (const auto& [code, n] : Top(chapters, kValueCny, 10)) {
+  for (const auto& [code, n] : internal::Top(chapters, kValueCny, 10)) {
     auto [zh, en] = tables.ChapterName(code);
     out += std::string(first ? "" : ",") + "{\"code\":" + Q(code) + ",\"name_zh\":" + Q(zh) +
            ",\"name_en\":" + Q(en) + ",\"value_cny\":" + Q(Money(n[kValueCny])) +
@@ -143,7 +131,7 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
   ASSIGN_OR_RETURN(auto rules, internal::Sum(store, "rule", "dim_value", false, all));
   out += ",\"risk\":{\"byRule\":[";
   first = true;
-  for (const auto& [rule, n] : Top(rules, kRiskHits, 20)) {
+  for (const auto& [rule, n] : internal::Top(rules, kRiskHits, 20)) {
     out += std::string(first ? "" : ",") + "{\"rule\":" + Q(rule) +
            ",\"hits\":" + std::to_string(n[kRiskHits]) + "}";
     first = false;
@@ -159,7 +147,7 @@ StatusOr<std::string> OverviewJson(store::Store& store, const Tables& tables,
     ASSIGN_OR_RETURN(auto ebcs, internal::Sum(store, "", "ebc", false, all));
     out += ",\"enterprises\":[";
     first = true;
-    for (const auto& [code, n] : Top(ebcs, kValueCny, 10)) {
+    for (const auto& [code, n] : internal::Top(ebcs, kValueCny, 10)) {
       out += std::string(first ? "" : ",") + "{\"code\":" + Q(code) +
              ",\"name\":" + Q(zones.NameOf(code)) + ",\"value_cny\":" + Q(Money(n[kValueCny])) +
              ",\"lists\":" + std::to_string(n[kLists]) + "}";

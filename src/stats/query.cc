@@ -153,9 +153,22 @@ std::map<int64_t, int64_t> HistogramOf(const std::map<std::string, store::StatCo
   return h;
 }
 
+std::vector<std::pair<std::string, store::StatCounters>> Top(
+    const std::map<std::string, store::StatCounters>& sums, int counter, size_t n) {
+  std::vector<std::pair<std::string, store::StatCounters>> v(sums.begin(), sums.end());
+  std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
+    return a.second[counter] > b.second[counter];
+  });
+  while (!v.empty() && v.back().second[counter] == 0) v.pop_back();
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+
+std::string SecondsJson(int64_t s) { return s < 0 ? "null" : std::to_string(s); }
+
 std::string TotalsJson(const store::StatCounters& t, const store::StatCounters& ti,
                        const store::StatCounters& te, int64_t p50, int64_t p95) {
-  auto seconds = [](int64_t s) { return s < 0 ? std::string("null") : std::to_string(s); };
+  auto seconds = SecondsJson;
   return "{\"lists\":" + std::to_string(t[kLists]) + ",\"parcels\":" + std::to_string(t[kParcels]) +
          ",\"lines\":" + std::to_string(t[kLines]) + ",\"value_cny\":" + Q(Money(t[kValueCny])) +
          ",\"value_usd\":" + Q(Money(t[kValueUsd])) +

@@ -23,19 +23,6 @@ std::string Growth(int64_t now, int64_t before) {
   return Q(g.RoundTo(4).ToString(4));
 }
 
-std::vector<std::pair<std::string, store::StatCounters>> Top(
-    const std::map<std::string, store::StatCounters>& sums, size_t n) {
-  std::vector<std::pair<std::string, store::StatCounters>> v(sums.begin(), sums.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
-    return a.second[kValueCny] > b.second[kValueCny];
-  });
-  while (!v.empty() && v.back().second[kLists] == 0 && v.back().second[kValueCny] == 0) {
-    v.pop_back();
-  }
-  if (v.size() > n) v.resize(n);
-  return v;
-}
-
 std::string Share(int64_t part, int64_t whole) {
   if (whole <= 0) return "0.0000";
   return Decimal::FromUnits(static_cast<__int128>(part) * Decimal::kOne)
@@ -140,9 +127,9 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
   indicator("refused", "退单数 Lists refused", std::to_string(t[kRefused]),
             std::to_string(t[kRefused]));
   indicator("clearance_seconds_p50", "通关时长中位数(秒) Clearance p50 (s)",
-            p50 < 0 ? "null" : std::to_string(p50), p50 < 0 ? "" : std::to_string(p50));
+            internal::SecondsJson(p50), p50 < 0 ? "" : std::to_string(p50));
   indicator("clearance_seconds_p95", "通关时长95分位(秒) Clearance p95 (s)",
-            p95 < 0 ? "null" : std::to_string(p95), p95 < 0 ? "" : std::to_string(p95));
+            internal::SecondsJson(p95), p95 < 0 ? "" : std::to_string(p95));
   std::string mom = Growth(t[kValueCny], tp[kValueCny]), yoy = Growth(t[kValueCny], ty[kValueCny]);
   std::string ex_yoy = Growth(te[kValueCny], year_ago["E"][kValueCny]);
   std::string im_yoy = Growth(ti[kValueCny], year_ago["I"][kValueCny]);
@@ -198,7 +185,7 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
   for (const auto& [dir, code] : {std::pair{"import", "I"}, std::pair{"export", "E"}}) {
     ASSIGN_OR_RETURN(auto cs,
                      internal::Sum(store, "country", "dim_value", false, filter(month, code)));
-    for (const auto& [c, n] : Top(cs, kTopN)) {
+    for (const auto& [c, n] : internal::Top(cs, kValueCny, kTopN)) {
       const Country* k = tables.FindCountry(c);
       std::string zh = k ? k->name_zh : c, en = k ? k->name_en : c;
       countries.Add({{"direction", Q(dir)},
@@ -221,7 +208,7 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
                     {"商品项数 Lines", true},
                     {"金额(元) Value (CNY)", true}});
   ASSIGN_OR_RETURN(auto hs, internal::Sum(store, "hs", "dim_value2", false, filter(month, "")));
-  for (const auto& [c, n] : Top(hs, kTopN)) {
+  for (const auto& [c, n] : internal::Top(hs, kValueCny, kTopN)) {
     auto [zh, en] = tables.ChapterName(c);
     chapters.Add({{"code", Q(c)},
                   {"name_zh", Q(zh)},
@@ -241,7 +228,7 @@ StatusOr<MonthlyReport> BuildMonthlyReport(store::Store& store, const Tables& ta
                 {"清单数 Lists", true},
                 {"金额(元) Value (CNY)", true}});
   ASSIGN_OR_RETURN(auto by_ebc, internal::Sum(store, "", "ebc", false, filter(month, "")));
-  for (const auto& [c, n] : Top(by_ebc, kTopN)) {
+  for (const auto& [c, n] : internal::Top(by_ebc, kValueCny, kTopN)) {
     std::string name = zones.NameOf(c);
     ents.Add({{"code", Q(c)},
               {"name", Q(name)},
